@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { LogEventPublisher } from '../../lambdas/adapters/log-event-publisher.js';
+import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
+import { PERMISSIONS } from '../../lambdas/core/permissions.js';
+import type { ApiUser } from '../../lambdas/core/ports.js';
+import { createApiHandler } from '../../lambdas/handlers/api.js';
+import { createAuthorizer } from '../../lambdas/handlers/authorizer.js';
+import { type Deps, depsFromParts } from '../../lambdas/handlers/deps.js';
+import { httpFunction } from '../../lambdas/handlers/http/http-function.js';
+import { logger as defaultLogger } from '../../lambdas/handlers/logger.js';
+import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
+import { ensureTable, localClientConfig, startDynalite } from './local-dynamodb.js';
+import { createHttpServer, listen } from './server.js';
+
+export interface LocalOptions {
+  port?: number;
+  dataDir?: string;
+  user?: string;
+  token?: string;
+  dynamodbEndpoint?: string;
+  tableName?: string;
+  logger?: Logger;
+  /** Settings the local service starts from; processing and webhooks are on for local use. */
+  deployDefaults?: unknown;
+}
+
+export interface LocalService {
+  url: string;
+  user: ApiUser;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+export const LOCAL_DEFAULTS = { enabled: true, webhooks_enabled: true };
+
+/** Starts the whole service on loopback over an embedded (or given) DynamoDB. */
+export async function startLocalService(options: LocalOptions = {}): Promise<LocalService> {
+  const logger = options.logger ?? defaultLogger;
+  const tableName = options.tableName ?? 'stmails-bounce';
+  const embedded = options.dynamodbEndpoint ? undefined : await startDynalite(options.dataDir);
+  const endpoint = options.dynamodbEndpoint ?? (embedded?.endpoint as string);
+  await ensureTable(endpoint, tableName);
+
+  const user: ApiUser = {
+    name: options.user ?? 'admin',
+    token: options.token ?? randomBytes(18).toString('base64url'),
+    permissions: [...PERMISSIONS],
+  };
+  const users = new StaticUserStore([user]);
+  const db = createDocumentClient(localClientConfig(endpoint));
+  const deps = depsFromParts({
+    tableName,
+    db,
+    events: new LogEventPublisher(logger),
+    deployDefaults: options.deployDefaults ?? LOCAL_DEFAULTS,
+    users,
+    authMode: 'basic',
+  });
+  const server = createHttpServer({
+    functions: {
+      webhook: httpFunction(createWebhookBounceHandler(deps), logger),
+      api: httpFunction(createApiHandler(deps), logger),
+    },
+    authorize: createAuthorizer({ users }),
+    logger,
+  });
+  const url = await listen(server, options.port ?? 9000);
+  return {
+    url,
+    user,
+    deps,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.destroy();
+      await embedded?.close();
+    },
+  };
+}

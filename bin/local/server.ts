@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
+import { message } from '../../lambdas/handlers/http/responses.js';
+import type { HttpEvent, HttpResult } from '../../lambdas/handlers/http/types.js';
+import { type FunctionName, ROUTES } from '../../lambdas/handlers/routes.js';
+import { lambdaContext, routeMatcher, toAuthorizerEvent, toProxyEvent } from './to-event.js';
+
+/** What API Gateway would call: the wrapped Lambda handlers and the REQUEST authorizer. */
+export interface LocalFunctions {
+  functions: Record<FunctionName, (event: HttpEvent, context: Context) => Promise<HttpResult>>;
+  authorize: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+  logger: Logger;
+}
+
+/** API Gateway refuses bodies over 10 MB itself; the handlers enforce the service's own 1 MB cap. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_MAX_BODY) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, result: HttpResult): void {
+  const headers: Record<string, string | number | boolean> = { ...(result.headers ?? {}) };
+  res.writeHead(result.statusCode, headers as Record<string, string>);
+  res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+}
+
+/**
+ * Serves the route table over node:http the way API Gateway does: the authorizer first for API
+ * routes, then the function the route names, with the same proxy event. Nothing is reimplemented.
+ */
+export function createHttpServer(parts: LocalFunctions): Server {
+  const match = routeMatcher(ROUTES);
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const matched = match(req.method ?? 'GET', url.pathname);
+      if (!matched) return send(res, message(404, 'not found'));
+      const body = await readBody(req);
+      if (body === null) return send(res, message(413, 'body is larger than the gateway accepts'));
+      let authorizer: Record<string, string> | null = null;
+      if (matched.route.auth === 'api') {
+        try {
+          const answer = await parts.authorize(toAuthorizerEvent(req, url, matched));
+          authorizer = { principalId: answer.principalId, ...(answer.context as Record<string, string>) };
+        } catch (error) {
+          return send(res, errorResponse(error, parts.logger));
+        }
+      }
+      const event = toProxyEvent(req, url, matched, body, authorizer);
+      const fn = parts.functions[matched.route.fn];
+      send(res, await fn(event, lambdaContext(`stmails-${matched.route.fn}`)));
+    } catch (error) {
+      send(res, errorResponse(error, parts.logger));
+    }
+  });
+}
+
+export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return `http://${host}:${address.port}`;
+}

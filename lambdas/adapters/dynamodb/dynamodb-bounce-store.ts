@@ -1,0 +1,125 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from '../../core/bounce.js';
+import type { BounceQuery } from '../../core/bounce-query.js';
+import { InternalError } from '../../core/errors.js';
+import type { BouncePage, BounceStore, PutResult } from '../../core/ports.js';
+import { batchGet } from './batch.js';
+import { bounceToItem, type Item, itemToBounce } from './bounce-item.js';
+import { isConditionFailure, storage } from './client.js';
+import { BOUNCE_PREFIX, HIGH, keys } from './keys.js';
+import { listBounces } from './list-bounces.js';
+import { INDEX } from './table.js';
+
+export class DynamoDbBounceStore implements BounceStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Puts the item unless it exists; true when this call wrote it. */
+  private async putOnce(item: Item, what: string): Promise<boolean> {
+    try {
+      await storage(what, () =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async put(bounce: Bounce): Promise<PutResult> {
+    if (!bounce.event_key) {
+      await this.putOnce(bounceToItem(bounce), 'store bounce');
+      return { bounce, duplicate: false };
+    }
+    // The event item claims the key and remembers the bounce as first stored, so a redelivery with a
+    // later created_at or a fresh id still resolves to the one bounce.
+    const eventKey = keys.event(bounce.event_key);
+    const first = await this.putOnce({ ...eventKey, bounce: JSON.stringify(bounce) }, 'claim event key');
+    if (first) {
+      await this.putOnce(bounceToItem(bounce), 'store bounce');
+      return { bounce, duplicate: false };
+    }
+    const res = await storage('read event key', () =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: eventKey, ConsistentRead: true })),
+    );
+    const stored = JSON.parse(String(res.Item?.bounce ?? 'null')) as Bounce | null;
+    if (!stored) throw new InternalError(`event item ${bounce.event_key} holds no bounce`);
+    // The first delivery may have stopped between claiming the key and storing the bounce.
+    if (res.Item?.deleted !== true) await this.putOnce(bounceToItem(stored), 'complete stored bounce');
+    return { bounce: stored, duplicate: true };
+  }
+
+  async count(email: string, type: BounceType, since?: string): Promise<number> {
+    const pk = keys.subscriber(email).pk;
+    let total = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await storage('count bounces', () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+            FilterExpression: '#type = :type',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':pk': pk,
+              ':lo': `${BOUNCE_PREFIX}${since ?? ''}`,
+              ':hi': `${BOUNCE_PREFIX}${HIGH}`,
+              ':type': type,
+            },
+            Select: 'COUNT',
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      total += res.Count ?? 0;
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return total;
+  }
+
+  async get(id: string): Promise<ListedBounce | null> {
+    const res = await storage('get bounce', () =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: INDEX.lookup.name,
+          KeyConditionExpression: 'lk = :lk',
+          ExpressionAttributeValues: { ':lk': keys.idLookup(id) },
+          Limit: 1,
+        }),
+      ),
+    );
+    const item = res.Items?.[0];
+    if (!item) return null;
+    const [listed] = await this.withSubscriberStatus([itemToBounce(item)]);
+    return listed ?? null;
+  }
+
+  list(query: BounceQuery): Promise<BouncePage> {
+    return listBounces(this.db, this.table, query, (bounces) => this.withSubscriberStatus(bounces));
+  }
+
+  /** Adds each subscriber's current status, one batched read per 100 addresses. */
+  async withSubscriberStatus(bounces: Bounce[]): Promise<ListedBounce[]> {
+    const emails = [...new Set(bounces.map((b) => b.email))];
+    const items = await batchGet(
+      this.db,
+      this.table,
+      emails.map((email) => keys.subscriber(email)),
+      { expression: 'email, #status', names: { '#status': 'status' } },
+    );
+    const status = new Map(items.map((item) => [item.email as string, item.status as SubscriberStatus]));
+    return bounces.map((b) => ({ ...b, subscriber_status: status.get(b.email) ?? null }));
+  }
+}

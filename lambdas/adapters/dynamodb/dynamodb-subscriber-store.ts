@@ -1,0 +1,193 @@
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { BounceType } from '../../core/bounce.js';
+import type { ActionChange, EmailLookup, SubscriberStore } from '../../core/ports.js';
+import type { Subscriber } from '../../core/subscriber.js';
+import { batchDelete, batchGet } from './batch.js';
+import type { Item } from './bounce-item.js';
+import { isConditionFailure, storage } from './client.js';
+import { keys } from './keys.js';
+import { INDEX } from './table.js';
+
+const KEY_FIELDS = ['pk', 'sk', 'lk'];
+
+export function itemToSubscriber(item: Item): Subscriber {
+  const copy = { ...item };
+  for (const field of KEY_FIELDS) delete copy[field];
+  return copy as unknown as Subscriber;
+}
+
+export function subscriberToItem(s: Subscriber): Item {
+  return { ...keys.subscriber(s.email), ...(s.uuid ? { lk: keys.uuidLookup(s.uuid) } : {}), ...s };
+}
+
+/** Builds the effect of an action as SET clauses over the subscriber item. */
+function actionUpdate(
+  change: ActionChange,
+): Pick<
+  UpdateCommandInput,
+  'UpdateExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues' | 'ConditionExpression'
+> {
+  const { subscriber, entry, windowStart } = change;
+  const names: Record<string, string> = { '#fired': 'fired', '#type': entry.type };
+  const values: Record<string, unknown> = {
+    ':fired': { action: entry.action, at: entry.at, bounce_id: entry.bounce_id, emitted: false },
+    ':entry': [entry],
+    ':empty': [],
+    ':now': entry.at,
+  };
+  const sets = [
+    '#fired.#type = :fired',
+    'history = list_append(if_not_exists(history, :empty), :entry)',
+    'updated_at = :now',
+  ];
+  if (entry.action === 'blocklist') {
+    names['#status'] = 'status';
+    values[':blocklisted'] = 'blocklisted';
+    sets.push('#status = :blocklisted');
+  }
+  if (entry.action === 'blocklist' || entry.action === 'unsubscribe') {
+    values[':unsub'] = 'unsubscribed';
+    Object.keys(subscriber.lists).forEach((list, i) => {
+      names[`#l${i}`] = list;
+      sets.push(`lists.#l${i} = :unsub`);
+    });
+  }
+  let condition = 'attribute_exists(pk) AND (attribute_not_exists(#fired.#type)';
+  if (windowStart) {
+    names['#at'] = 'at';
+    values[':ws'] = windowStart;
+    condition += ' OR #fired.#type.#at < :ws';
+  }
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: `${condition})`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+export class DynamoDbSubscriberStore implements SubscriberStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async findByEmail(email: string): Promise<EmailLookup> {
+    const items = await batchGet(this.db, this.table, [keys.subscriber(email), keys.tombstone(email)]);
+    const sub = items.find((item) => item.sk === 'SUB');
+    return {
+      subscriber: sub ? itemToSubscriber(sub) : null,
+      tombstoned: items.some((item) => item.sk === 'TOMB'),
+    };
+  }
+
+  async findByUuid(uuid: string): Promise<Subscriber | null> {
+    const res = await storage('find subscriber by uuid', () =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: INDEX.lookup.name,
+          KeyConditionExpression: 'lk = :lk',
+          ExpressionAttributeValues: { ':lk': keys.uuidLookup(uuid) },
+          Limit: 1,
+        }),
+      ),
+    );
+    const item = res.Items?.[0];
+    return item ? itemToSubscriber(item) : null;
+  }
+
+  async create(subscriber: Subscriber): Promise<boolean> {
+    try {
+      await storage('create subscriber', () =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: subscriberToItem(subscriber),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async applyAction(change: ActionChange): Promise<boolean> {
+    try {
+      await storage('apply action', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.subscriber(change.subscriber.email),
+            ...actionUpdate(change),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markEmitted(email: string, type: BounceType, bounceId: string): Promise<void> {
+    try {
+      await storage('mark action emitted', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.subscriber(email),
+            UpdateExpression: 'SET fired.#type.emitted = :yes',
+            ConditionExpression: 'fired.#type.bounce_id = :id',
+            ExpressionAttributeNames: { '#type': type },
+            ExpressionAttributeValues: { ':yes': true, ':id': bounceId },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async erase(email: string): Promise<void> {
+    // The tombstone goes first: from then on no bounce or import can bring the address back, and a
+    // retry that finds it finishes the removal.
+    await storage('write tombstone', () =>
+      this.db.send(new PutCommand({ TableName: this.table, Item: keys.tombstone(email) })),
+    );
+    const subKey = keys.subscriber(email);
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await storage('list subscriber items', () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': subKey.pk },
+            ProjectionExpression: 'pk, sk, event_key',
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      const doomed: { pk: string; sk: string }[] = [];
+      for (const item of page.Items ?? []) {
+        if (item.sk === subKey.sk) continue;
+        doomed.push({ pk: item.pk, sk: item.sk });
+        if (typeof item.event_key === 'string') doomed.push(keys.event(item.event_key));
+      }
+      await batchDelete(this.db, this.table, doomed);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await batchDelete(this.db, this.table, [subKey]);
+  }
+}

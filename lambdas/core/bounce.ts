@@ -1,0 +1,48 @@
+import type { Reason } from './reasons.js';
+
+export const BOUNCE_TYPES = ['hard', 'soft', 'complaint'] as const;
+export type BounceType = (typeof BOUNCE_TYPES)[number];
+
+export function isBounceType(value: unknown): value is BounceType {
+  return typeof value === 'string' && (BOUNCE_TYPES as readonly string[]).includes(value);
+}
+
+/** A bounce as every source hands it to the recording use case, already validated. */
+export interface BounceInput {
+  email?: string;
+  subscriber_uuid?: string;
+  campaign_uuid?: string;
+  type: BounceType;
+  reason: Reason;
+  status?: string;
+  diagnostic?: string;
+  source: string;
+  meta: Record<string, unknown>;
+  /** When the bounce happened (ISO 8601, UTC); the clock's now when the source does not say. */
+  created_at?: string;
+  /** Idempotency key: one stored bounce per key, whatever the number of deliveries. */
+  event_key?: string;
+}
+
+/** A stored bounce. */
+export interface Bounce {
+  id: string;
+  email: string;
+  subscriber_uuid?: string;
+  campaign_uuid?: string;
+  type: BounceType;
+  reason: Reason;
+  status?: string;
+  diagnostic?: string;
+  source: string;
+  meta: Record<string, unknown>;
+  created_at: string;
+  event_key?: string;
+}
+
+/** A bounce in a listing: the stored bounce plus the subscriber's current status. */
+export interface ListedBounce extends Bounce {
+  subscriber_status: SubscriberStatus | null;
+}
+
+export type SubscriberStatus = 'enabled' | 'blocklisted';

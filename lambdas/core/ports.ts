@@ -1,0 +1,91 @@
+import type { Bounce, BounceType, ListedBounce } from './bounce.js';
+import type { BounceQuery } from './bounce-query.js';
+import type { BounceSettings } from './settings.js';
+import type { ActionHistoryEntry, Subscriber } from './subscriber.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  /** A time-sortable id whose time part is `timeMs`. */
+  next(timeMs: number): string;
+}
+
+export interface EmailLookup {
+  subscriber: Subscriber | null;
+  /** The address was deleted by a `delete` action; only its SHA-256 remains. */
+  tombstoned: boolean;
+}
+
+export interface SubscriberStore {
+  /** Subscriber and tombstone of one address, in one read. */
+  findByEmail(email: string): Promise<EmailLookup>;
+  findByUuid(uuid: string): Promise<Subscriber | null>;
+  /** Creates the record unless one exists for the email; false when it did. */
+  create(subscriber: Subscriber): Promise<boolean>;
+  /**
+   * Claims the type's action and applies its effect in one conditional write: false when the action
+   * already fired at or after `windowStart` (another request won, or this one ran before a crash).
+   */
+  applyAction(change: ActionChange): Promise<boolean>;
+  markEmitted(email: string, type: BounceType, bounceId: string): Promise<void>;
+  /** Writes the tombstone first, then removes the subscriber's bounces and record; safe to repeat. */
+  erase(email: string): Promise<void>;
+}
+
+export interface ActionChange {
+  subscriber: Subscriber;
+  entry: ActionHistoryEntry;
+  /** ISO time; an earlier firing before it is outside the window and may fire again. */
+  windowStart?: string;
+}
+
+export interface PutResult {
+  /** The stored bounce: for a duplicate, the one stored by the first delivery. */
+  bounce: Bounce;
+  duplicate: boolean;
+}
+
+export interface BounceStore {
+  /** Stores the bounce once per `event_key` (a conditional write); repeats complete a half-done put. */
+  put(bounce: Bounce): Promise<PutResult>;
+  /** The subscriber's bounces of a type at or after `since` (all time without it), consistent. */
+  count(email: string, type: BounceType, since?: string): Promise<number>;
+  get(id: string): Promise<ListedBounce | null>;
+  list(query: BounceQuery): Promise<BouncePage>;
+}
+
+export interface BouncePage {
+  results: ListedBounce[];
+  /** Opaque; null on the last page. */
+  next_cursor: string | null;
+}
+
+export interface SettingsSource {
+  get(): Promise<BounceSettings>;
+}
+
+export interface ApiUser {
+  name: string;
+  token: string;
+  permissions: readonly string[];
+}
+
+export interface UserStore {
+  find(name: string): Promise<ApiUser | null>;
+}
+
+export interface OutboundEvent {
+  type: 'subscriber.unsubscribed' | 'subscriber.blocklisted' | 'subscriber.deleted';
+  email: string;
+  subscriber_uuid?: string;
+  bounce_id: string;
+  bounce_type: BounceType;
+  count: number;
+  at: string;
+}
+
+export interface EventPublisher {
+  publish(event: OutboundEvent): Promise<void>;
+}

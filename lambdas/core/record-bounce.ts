@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import type { Bounce, BounceInput } from './bounce.js';
+import { NotFoundError } from './errors.js';
+import type {
+  BounceStore,
+  Clock,
+  EventPublisher,
+  IdGenerator,
+  OutboundEvent,
+  SubscriberStore,
+} from './ports.js';
+import type { Action, BounceSettings } from './settings.js';
+import { type ActionHistoryEntry, bareSubscriber, type Subscriber } from './subscriber.js';
+import { daysBefore } from './timestamp.js';
+
+export interface RecordDeps {
+  subscribers: SubscriberStore;
+  bounces: BounceStore;
+  events: EventPublisher;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface RecordResult {
+  /** Null when nothing was stored: the address was deleted by an earlier `delete` action. */
+  id: string | null;
+  duplicate: boolean;
+  /** The action this bounce fired, or `none`. */
+  action: Action;
+  tombstoned: boolean;
+}
+
+export function emailHash(email: string): string {
+  return createHash('sha256').update(email).digest('hex');
+}
+
+const EVENT_TYPE: Record<Exclude<Action, 'none'>, OutboundEvent['type']> = {
+  unsubscribe: 'subscriber.unsubscribed',
+  blocklist: 'subscriber.blocklisted',
+  delete: 'subscriber.deleted',
+};
+
+interface Resolved {
+  subscriber: Subscriber | null;
+  tombstoned: boolean;
+  created: boolean;
+}
+
+async function resolve(deps: RecordDeps, input: BounceInput, now: string): Promise<Resolved> {
+  const { subscribers } = deps;
+  if (input.subscriber_uuid) {
+    const byUuid = await subscribers.findByUuid(input.subscriber_uuid);
+    if (byUuid) return { subscriber: byUuid, tombstoned: false, created: false };
+    if (!input.email) throw new NotFoundError(`subscriber_uuid ${input.subscriber_uuid} not found`);
+  }
+  const email = input.email as string;
+  const found = await subscribers.findByEmail(email);
+  if (found.subscriber || found.tombstoned) return { ...found, created: false };
+  const bare = bareSubscriber(email, input.subscriber_uuid, now);
+  if (await subscribers.create(bare)) return { subscriber: bare, tombstoned: false, created: true };
+  // Another request created it between our read and write: use theirs.
+  return { ...(await subscribers.findByEmail(email)), created: false };
+}
+
+function toBounce(deps: RecordDeps, input: BounceInput, subscriber: Subscriber, now: string): Bounce {
+  const createdAt = input.created_at ?? now;
+  const { email: _email, subscriber_uuid: _uuid, created_at: _at, ...rest } = input;
+  return {
+    ...rest,
+    id: deps.ids.next(Date.parse(createdAt)),
+    email: subscriber.email,
+    ...(subscriber.uuid ? { subscriber_uuid: subscriber.uuid } : {}),
+    created_at: createdAt,
+  };
+}
+
+async function emit(deps: RecordDeps, subscriber: Subscriber, entry: ActionHistoryEntry): Promise<void> {
+  if (entry.action === 'none') return;
+  await deps.events.publish({
+    type: EVENT_TYPE[entry.action],
+    email: subscriber.email,
+    ...(subscriber.uuid ? { subscriber_uuid: subscriber.uuid } : {}),
+    bounce_id: entry.bounce_id,
+    bounce_type: entry.type,
+    count: entry.count,
+    at: entry.at,
+  });
+}
+
+/** Emits the event and, for `delete`, erases the subscriber; every step is safe to repeat. */
+async function finish(deps: RecordDeps, subscriber: Subscriber, entry: ActionHistoryEntry): Promise<void> {
+  await emit(deps, subscriber, entry);
+  if (entry.action === 'delete') await deps.subscribers.erase(subscriber.email);
+  else await deps.subscribers.markEmitted(subscriber.email, entry.type, entry.bounce_id);
+}
+
+/**
+ * Records one bounce from any source (DESIGN §3): resolve the subscriber, store the bounce once per
+ * event key, count the type within its window, fire the action once when the count reaches the
+ * threshold, and emit it. A repeat of the same event stores nothing new but still completes steps a
+ * crash may have cut short.
+ */
+export async function recordBounce(
+  deps: RecordDeps,
+  settings: BounceSettings,
+  input: BounceInput,
+): Promise<RecordResult> {
+  const nowDate = deps.clock.now();
+  const now = nowDate.toISOString();
+  const { subscriber, tombstoned, created } = await resolve(deps, input, now);
+
+  if (tombstoned) {
+    // A delete action was cut short after its tombstone was written: finish it, store nothing.
+    if (subscriber) await deps.subscribers.erase(subscriber.email);
+    return { id: null, duplicate: false, action: 'none', tombstoned: true };
+  }
+  const sub = subscriber as Subscriber;
+  const { bounce, duplicate } = await deps.bounces.put(toBounce(deps, input, sub, now));
+
+  const rule = settings.actions[bounce.type];
+  const windowStart = rule.window_days > 0 ? daysBefore(nowDate, rule.window_days) : undefined;
+  const inWindow = !windowStart || bounce.created_at >= windowStart;
+  // A record created just now holds no other bounce, so this one is the count.
+  const count =
+    created && !duplicate
+      ? inWindow
+        ? 1
+        : 0
+      : await deps.bounces.count(sub.email, bounce.type, windowStart);
+  const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
+  if (rule.action === 'none' || count < rule.count) return result;
+
+  const fired = sub.fired[bounce.type];
+  if (fired && (!windowStart || fired.at >= windowStart)) {
+    const resumable = fired.bounce_id === bounce.id && !fired.emitted;
+    if (resumable) {
+      const entry = sub.history.find((h) => h.bounce_id === bounce.id && h.type === bounce.type);
+      if (entry) await finish(deps, sub, entry);
+    }
+    return result;
+  }
+  const entry: ActionHistoryEntry = {
+    action: rule.action,
+    type: bounce.type,
+    bounce_id: bounce.id,
+    count,
+    at: now,
+  };
+  const claimed = await deps.subscribers.applyAction({
+    subscriber: sub,
+    entry,
+    ...(windowStart ? { windowStart } : {}),
+  });
+  if (!claimed) return result;
+  await finish(deps, sub, entry);
+  return { ...result, action: rule.action };
+}

@@ -1,0 +1,81 @@
+import type { BounceType } from './bounce.js';
+
+export const ACTIONS = ['none', 'unsubscribe', 'blocklist', 'delete'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface ActionRule {
+  /** Bounces of the type within the window that trigger the action (1..1000). */
+  count: number;
+  action: Action;
+  /** Look-back window in days; 0 counts every bounce ever recorded. */
+  window_days: number;
+}
+
+export interface MailboxSettings {
+  uuid: string;
+  enabled: boolean;
+  type: 'pop';
+  host: string;
+  port: number;
+  auth_protocol: 'userpass' | 'none';
+  username: string;
+  password: string;
+  tls: 'implicit' | 'starttls' | 'none';
+  tls_skip_verify: boolean;
+  scan_interval: string;
+  max_per_scan: number;
+}
+
+/** Bounce settings (DESIGN §5). Secret fields hold values only inside the service, never in DynamoDB. */
+export interface BounceSettings {
+  enabled: boolean;
+  webhooks_enabled: boolean;
+  actions: Record<BounceType, ActionRule>;
+  ses: { enabled: boolean; topic_arns: string[]; auto_confirm: boolean };
+  sendgrid: { enabled: boolean; key: string };
+  postmark: { enabled: boolean; username: string; password: string };
+  forwardemail: { enabled: boolean; key: string };
+  mailboxes: MailboxSettings[];
+}
+
+/** listmonk's defaults: processing off until an operator turns it on. */
+export function defaultSettings(): BounceSettings {
+  return {
+    enabled: false,
+    webhooks_enabled: false,
+    actions: {
+      soft: { count: 2, action: 'none', window_days: 0 },
+      hard: { count: 1, action: 'blocklist', window_days: 0 },
+      complaint: { count: 1, action: 'blocklist', window_days: 0 },
+    },
+    ses: { enabled: false, topic_arns: [], auto_confirm: true },
+    sendgrid: { enabled: false, key: '' },
+    postmark: { enabled: false, username: '', password: '' },
+    forwardemail: { enabled: false, key: '' },
+    mailboxes: [],
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Overlays `patch` on `base` key by key; objects merge, arrays and scalars replace. Used for the
+ * deploy-time defaults and for the stored item, so a setting added in a later release keeps its
+ * default for tables written before it existed.
+ */
+export function overlay<T>(base: T, patch: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return (patch === undefined ? base : patch) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    out[key] = key in base ? overlay(base[key], value) : value;
+  }
+  return out as T;
+}
+
+/** The settings in force: defaults, then deploy-time defaults, then what an operator saved. */
+export function effectiveSettings(deployDefaults: unknown, stored: unknown): BounceSettings {
+  return overlay(overlay(defaultSettings(), deployDefaults), stored);
+}

@@ -1,0 +1,28 @@
+import { NotFoundError } from '../core/errors.js';
+import { getBounceRoute } from './api/get-bounce.js';
+import { listBouncesRoute } from './api/list-bounces.js';
+import { awsDeps, type Deps } from './deps.js';
+import { httpFunction, lazy } from './http/http-function.js';
+import { guardRoute } from './http/route-guard.js';
+import type { HttpHandler } from './http/types.js';
+import { logger } from './logger.js';
+import { routeKey } from './routes.js';
+
+/** The `/api/*` function: dispatches on API Gateway's resource path, checking each route's permission. */
+export function createApiHandler(deps: Deps): HttpHandler {
+  const byRoute: Record<string, HttpHandler> = {
+    [routeKey('GET', '/api/bounces')]: listBouncesRoute(deps.record.bounces),
+    [routeKey('GET', '/api/bounces/{id}')]: getBounceRoute(deps.record.bounces),
+  };
+  return async (event) => {
+    const route = guardRoute(event, deps.authMode);
+    const handle = route.fn === 'api' ? byRoute[routeKey(route.method, route.path)] : undefined;
+    if (!handle) throw new NotFoundError();
+    return handle(event);
+  };
+}
+
+export const handler = httpFunction(
+  lazy(() => createApiHandler(awsDeps())),
+  logger,
+);

@@ -1,0 +1,30 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { errorResponse } from './error-response.js';
+import type { HttpEvent, HttpHandler, HttpResult } from './types.js';
+
+/** Builds the handler on first use, so a cold start reads env and creates clients once. */
+export function lazy(build: () => HttpHandler): HttpHandler {
+  let built: HttpHandler | undefined;
+  return (event) => {
+    built ??= build();
+    return built(event);
+  };
+}
+
+/**
+ * The one middy stack every HTTP function uses: the Lambda context in every log line, then our
+ * error mapping (middy's own http-error-handler would answer in its own shape).
+ */
+export function httpFunction(handle: HttpHandler, logger: Logger) {
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      onError: async (request) => {
+        request.response = errorResponse(request.error, logger);
+      },
+    })
+    .handler((event) => handle(event));
+}

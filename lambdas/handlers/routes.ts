@@ -1,0 +1,40 @@
+import type { Permission } from '../core/permissions.js';
+
+/** The Lambda functions; each serves the routes that name it. */
+export const FUNCTIONS = {
+  webhook: { entry: 'lambdas/handlers/webhook-bounce.ts', description: 'generic bounce webhook' },
+  api: { entry: 'lambdas/handlers/api.ts', description: 'bounces, subscribers and settings API' },
+} as const;
+export type FunctionName = keyof typeof FUNCTIONS;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Route {
+  method: HttpMethod;
+  /** API Gateway resource path; `{name}` is a path parameter. */
+  path: string;
+  fn: FunctionName;
+  /** `api`: an API user (basic/token via the authorizer, or IAM); `public`: no gateway auth. */
+  auth: 'api' | 'public';
+  permission?: Permission;
+}
+
+/**
+ * Every HTTP route, declared once: the local server and the API Gateway construct are both built
+ * from this table, and each handler checks the permission named here.
+ */
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'POST',
+    path: '/webhooks/bounce',
+    fn: 'webhook',
+    auth: 'api',
+    permission: 'webhooks:post_bounce',
+  },
+  { method: 'GET', path: '/api/bounces', fn: 'api', auth: 'api', permission: 'bounces:get' },
+  { method: 'GET', path: '/api/bounces/{id}', fn: 'api', auth: 'api', permission: 'bounces:get' },
+];
+
+export function routeKey(method: string, path: string): string {
+  return `${method} ${path}`;
+}

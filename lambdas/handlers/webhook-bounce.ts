@@ -1,0 +1,46 @@
+import { DisabledError } from '../core/errors.js';
+import { recordBounce } from '../core/record-bounce.js';
+import { parseWebhookBounce } from '../core/webhook-input.js';
+import { awsDeps, type Deps } from './deps.js';
+import { httpFunction, lazy } from './http/http-function.js';
+import { header, jsonBody } from './http/request.js';
+import { ok } from './http/responses.js';
+import { guardRoute } from './http/route-guard.js';
+import type { HttpHandler } from './http/types.js';
+import { logger } from './logger.js';
+
+/** `POST /webhooks/bounce`: one bounce from a script or a mail server (DESIGN §4). */
+export function createWebhookBounceHandler(
+  deps: Pick<Deps, 'record' | 'settings' | 'authMode'>,
+): HttpHandler {
+  return async (event) => {
+    guardRoute(event, deps.authMode);
+    const settings = await deps.settings.get();
+    if (!settings.enabled) throw new DisabledError('bounce processing (settings: enabled)');
+    if (!settings.webhooks_enabled) throw new DisabledError('bounce webhooks (settings: webhooks_enabled)');
+    const input = parseWebhookBounce(
+      jsonBody(event),
+      header(event, 'idempotency-key'),
+      deps.record.clock.now(),
+    );
+    const result = await recordBounce(deps.record, settings, input);
+    logger.info('bounce recorded', {
+      bounce_id: result.id,
+      source: input.source,
+      type: input.type,
+      duplicate: result.duplicate,
+      action: result.action,
+    });
+    return ok({
+      id: result.id,
+      stored: result.id !== null,
+      duplicate: result.duplicate,
+      action: result.action,
+    });
+  };
+}
+
+export const handler = httpFunction(
+  lazy(() => createWebhookBounceHandler(awsDeps())),
+  logger,
+);
