@@ -7,6 +7,8 @@ import { isUuid, normaliseUuid } from './uuid.js';
 
 const MAX_SOURCE = 200;
 const MAX_EVENT_ID = 256;
+/** Well under DynamoDB's 400 KB item limit, with room for the bounce's own fields. */
+export const MAX_META_BYTES = 64 * 1024;
 const ENHANCED_STATUS = /^[245]\.\d{1,3}\.\d{1,3}$/;
 /** Clocks drift; a bounce dated a little ahead is the sender's skew, far ahead is a mistake. */
 const FUTURE_SKEW_MS = 5 * 60_000;
@@ -32,6 +34,9 @@ function parseMeta(value: unknown): Record<string, unknown> {
   }
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
     throw new ValidationError('meta', 'must be a JSON object, or a string holding one');
+  }
+  if (Buffer.byteLength(JSON.stringify(meta)) > MAX_META_BYTES) {
+    throw new ValidationError('meta', `is larger than ${MAX_META_BYTES} bytes`);
   }
   return meta as Record<string, unknown>;
 }

@@ -52,8 +52,8 @@ function actionUpdate(
     sets.push('#status = :blocklisted');
   }
   if (entry.action === 'blocklist' || entry.action === 'unsubscribe') {
-    values[':unsub'] = 'unsubscribed';
     Object.keys(subscriber.lists).forEach((list, i) => {
+      values[':unsub'] = 'unsubscribed';
       names[`#l${i}`] = list;
       sets.push(`lists.#l${i} = :unsub`);
     });

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { ensureTable, localClientConfig } from '../../bin/local/local-dynamodb.js';
+import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
+import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
+
+export interface TestTable {
+  tableName: string;
+  endpoint: string;
+  db: DynamoDBDocumentClient;
+  /** Commands sent since the last `resetCommands()`, by name (QueryCommand, ScanCommand, …). */
+  commands: string[];
+  resetCommands(): void;
+  subscribers: DynamoDbSubscriberStore;
+  bounces: DynamoDbBounceStore;
+}
+
+/** A fresh table in the run's dynalite, with a client that records every command it sends. */
+export async function testTable(): Promise<TestTable> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const endpoint = inject('ddbEndpoint');
+  const tableName = `t-${randomUUID()}`;
+  await ensureTable(endpoint, tableName);
+  const client = new DynamoDBClient(localClientConfig(endpoint));
+  const commands: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(context.commandName as string);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    tableName,
+    endpoint,
+    db,
+    commands,
+    resetCommands: () => {
+      commands.length = 0;
+    },
+    subscribers: new DynamoDbSubscriberStore(db, tableName),
+    bounces: new DynamoDbBounceStore(db, tableName),
+  };
+}
