@@ -40,13 +40,13 @@ describe('local service (npm start)', () => {
     const service = await start();
     const posted = await postSeed(service);
     expect(posted.status).toBe(200);
-    const { data } = await posted.json();
+    const { data } = (await posted.json()) as { data: { id: string } };
 
     const listed = await fetch(`${service.url}/api/bounces`, {
       headers: { Authorization: basic(service.user.name, service.user.token) },
     });
     expect(listed.status).toBe(200);
-    const body = await listed.json();
+    const body = (await listed.json()) as { data: { results: unknown[] } };
     expect(body.data.results).toEqual([
       expect.objectContaining({
         id: data.id,
@@ -103,7 +103,7 @@ describe('local service (npm start)', () => {
     const res = await fetch(`${second.url}/api/bounces`, {
       headers: { Authorization: basic('u', 'persisted-token-123') },
     });
-    expect((await res.json()).data.results).toHaveLength(1);
+    expect(((await res.json()) as { data: { results: unknown[] } }).data.results).toHaveLength(1);
   });
 
   it('uses an external DynamoDB endpoint and creates the table there when missing', async () => {
@@ -114,6 +114,6 @@ describe('local service (npm start)', () => {
     const res = await fetch(`${again.url}/api/bounces`, {
       headers: { Authorization: basic(again.user.name, again.user.token) },
     });
-    expect((await res.json()).data.results).toHaveLength(1);
+    expect(((await res.json()) as { data: { results: unknown[] } }).data.results).toHaveLength(1);
   });
 });
