@@ -57,9 +57,13 @@ function parsePerPage(raw: string | undefined): number {
   return n;
 }
 
+export type BounceFilters = Omit<BounceQuery, 'order' | 'per_page' | 'cursor'>;
+
+export const FILTER_PARAMS = FILTERS;
+
 /** Reads the list filters shared by listing, export and deletion. */
-export function parseBounceFilters(params: QueryParams): Omit<BounceQuery, 'order' | 'per_page' | 'cursor'> {
-  const out: Omit<BounceQuery, 'order' | 'per_page' | 'cursor'> = {};
+export function parseBounceFilters(params: QueryParams): BounceFilters {
+  const out: BounceFilters = {};
   const campaign = singleParam(params, 'campaign_uuid');
   if (campaign !== undefined) {
     if (!isUuid(campaign)) throw new ValidationError('campaign_uuid', 'must be a UUID');

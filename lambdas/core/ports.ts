@@ -1,7 +1,7 @@
-import type { Bounce, BounceType, ListedBounce } from './bounce.js';
-import type { BounceQuery } from './bounce-query.js';
+import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from './bounce.js';
+import type { BounceFilters, BounceQuery } from './bounce-query.js';
 import type { BounceSettings } from './settings.js';
-import type { ActionHistoryEntry, Subscriber } from './subscriber.js';
+import type { ActionHistoryEntry, ListStatus, Subscriber } from './subscriber.js';
 
 export interface Clock {
   now(): Date;
@@ -32,6 +32,19 @@ export interface SubscriberStore {
   markEmitted(email: string, type: BounceType, bounceId: string): Promise<void>;
   /** Writes the tombstone first, then removes the subscriber's bounces and record; safe to repeat. */
   erase(email: string): Promise<void>;
+  /**
+   * Sets the given fields of an existing record. Re-enabling a blocklisted subscriber clears the
+   * fired actions, so a new crossing of a threshold acts again.
+   */
+  update(email: string, changes: SubscriberChanges, at: string): Promise<void>;
+}
+
+export interface SubscriberChanges {
+  uuid?: string;
+  name?: string;
+  status?: SubscriberStatus;
+  lists?: Record<string, ListStatus>;
+  fired?: Subscriber['fired'];
 }
 
 export interface ActionChange {
@@ -52,8 +65,14 @@ export interface BounceStore {
   put(bounce: Bounce): Promise<PutResult>;
   /** The subscriber's bounces of a type at or after `since` (all time without it), consistent. */
   count(email: string, type: BounceType, since?: string): Promise<number>;
+  /** The subscriber's stored bounces per type, all time. */
+  countByType(email: string): Promise<Record<BounceType, number>>;
   get(id: string): Promise<ListedBounce | null>;
   list(query: BounceQuery): Promise<BouncePage>;
+  /** Deletes the bounces with these ids; returns how many existed. Their event keys stay claimed. */
+  deleteByIds(ids: readonly string[]): Promise<number>;
+  /** Deletes at most `limit` bounces matching the filters, oldest first; `more` when some remain. */
+  deleteMatching(filters: BounceFilters, limit: number): Promise<{ deleted: number; more: boolean }>;
 }
 
 export interface BouncePage {

@@ -1,6 +1,13 @@
 import { NotFoundError } from '../core/errors.js';
+import { deleteBounceRoute, deleteBouncesRoute } from './api/delete-bounces.js';
 import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
+import {
+  deleteSubscriberBouncesRoute,
+  getSubscriberRoute,
+  listSubscriberBouncesRoute,
+  putSubscribersRoute,
+} from './api/subscriber-routes.js';
 import { awsDeps, type Deps } from './deps.js';
 import { httpFunction, lazy } from './http/http-function.js';
 import { guardRoute } from './http/route-guard.js';
@@ -13,6 +20,12 @@ export function createApiHandler(deps: Deps): HttpHandler {
   const byRoute: Record<string, HttpHandler> = {
     [routeKey('GET', '/api/bounces')]: listBouncesRoute(deps.record.bounces),
     [routeKey('GET', '/api/bounces/{id}')]: getBounceRoute(deps.record.bounces),
+    [routeKey('DELETE', '/api/bounces')]: deleteBouncesRoute(deps.record.bounces),
+    [routeKey('DELETE', '/api/bounces/{id}')]: deleteBounceRoute(deps.record.bounces),
+    [routeKey('PUT', '/api/subscribers')]: putSubscribersRoute(deps.record),
+    [routeKey('GET', '/api/subscribers/{uuid}')]: getSubscriberRoute(deps.record),
+    [routeKey('GET', '/api/subscribers/{uuid}/bounces')]: listSubscriberBouncesRoute(deps.record),
+    [routeKey('DELETE', '/api/subscribers/{uuid}/bounces')]: deleteSubscriberBouncesRoute(deps.record),
   };
   return async (event) => {
     const route = guardRoute(event, deps.authMode);

@@ -33,6 +33,24 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/api/bounces', fn: 'api', auth: 'api', permission: 'bounces:get' },
   { method: 'GET', path: '/api/bounces/{id}', fn: 'api', auth: 'api', permission: 'bounces:get' },
+  { method: 'DELETE', path: '/api/bounces', fn: 'api', auth: 'api', permission: 'bounces:manage' },
+  { method: 'DELETE', path: '/api/bounces/{id}', fn: 'api', auth: 'api', permission: 'bounces:manage' },
+  { method: 'PUT', path: '/api/subscribers', fn: 'api', auth: 'api', permission: 'subscribers:manage' },
+  { method: 'GET', path: '/api/subscribers/{uuid}', fn: 'api', auth: 'api', permission: 'subscribers:get' },
+  {
+    method: 'GET',
+    path: '/api/subscribers/{uuid}/bounces',
+    fn: 'api',
+    auth: 'api',
+    permission: 'bounces:get',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/subscribers/{uuid}/bounces',
+    fn: 'api',
+    auth: 'api',
+    permission: 'bounces:manage',
+  },
 ];
 
 export function routeKey(method: string, path: string): string {

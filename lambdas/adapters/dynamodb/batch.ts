@@ -48,10 +48,25 @@ export async function batchGet(
   return out;
 }
 
+export type WriteRequest = { DeleteRequest: { Key: Key } } | { PutRequest: { Item: Item } };
+
 /** BatchWriteItem deletes in chunks of 25, retrying unprocessed items with backoff. */
-export async function batchDelete(db: DynamoDBDocumentClient, table: string, doomed: Key[]): Promise<void> {
-  for (let i = 0; i < doomed.length; i += 25) {
-    let pending = doomed.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+export function batchDelete(db: DynamoDBDocumentClient, table: string, doomed: Key[]): Promise<void> {
+  return batchWrite(
+    db,
+    table,
+    doomed.map((Key) => ({ DeleteRequest: { Key } })),
+  );
+}
+
+/** BatchWriteItem in chunks of 25, retrying unprocessed items with backoff. */
+export async function batchWrite(
+  db: DynamoDBDocumentClient,
+  table: string,
+  requests: WriteRequest[],
+): Promise<void> {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending = requests.slice(i, i + 25);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= MAX_ATTEMPTS) throw new InternalError('storage failed: batch delete kept throttling');
       if (attempt > 0) await pause(attempt);

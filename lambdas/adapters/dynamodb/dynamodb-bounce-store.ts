@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from '../../core/bounce.js';
-import type { BounceQuery } from '../../core/bounce-query.js';
+import type { BounceFilters, BounceQuery } from '../../core/bounce-query.js';
 import { InternalError } from '../../core/errors.js';
 import type { BouncePage, BounceStore, PutResult } from '../../core/ports.js';
 import { batchGet } from './batch.js';
@@ -8,6 +8,7 @@ import { bounceToItem, type Item, itemToBounce } from './bounce-item.js';
 import { isConditionFailure, storage } from './client.js';
 import { BOUNCE_PREFIX, HIGH, keys } from './keys.js';
 import { listBounces } from './list-bounces.js';
+import { removeBounces } from './remove-bounces.js';
 import { INDEX } from './table.js';
 
 export class DynamoDbBounceStore implements BounceStore {
@@ -88,7 +89,64 @@ export class DynamoDbBounceStore implements BounceStore {
     return total;
   }
 
+  async countByType(email: string): Promise<Record<BounceType, number>> {
+    const counts: Record<BounceType, number> = { hard: 0, soft: 0, complaint: 0 };
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await storage('count bounces by type', () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':pk': keys.subscriber(email).pk, ':prefix': BOUNCE_PREFIX },
+            ProjectionExpression: '#type',
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const item of res.Items ?? []) counts[item.type as BounceType] += 1;
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return counts;
+  }
+
   async get(id: string): Promise<ListedBounce | null> {
+    const item = await this.findItem(id);
+    if (!item) return null;
+    const [listed] = await this.withSubscriberStatus([itemToBounce(item)]);
+    return listed ?? null;
+  }
+
+  list(query: BounceQuery): Promise<BouncePage> {
+    return listBounces(this.db, this.table, query, (bounces) => this.withSubscriberStatus(bounces));
+  }
+
+  async deleteByIds(ids: readonly string[]): Promise<number> {
+    const found: Bounce[] = [];
+    const unique = [...new Set(ids)];
+    // Lookups are independent reads of the index: a few at a time keeps a 1,000-id request short.
+    for (let i = 0; i < unique.length; i += 16) {
+      const batch = await Promise.all(unique.slice(i, i + 16).map((id) => this.findItem(id)));
+      for (const item of batch) if (item) found.push(itemToBounce(item));
+    }
+    await removeBounces(this.db, this.table, found);
+    return found.length;
+  }
+
+  async deleteMatching(filters: BounceFilters, limit: number): Promise<{ deleted: number; more: boolean }> {
+    const page = await listBounces(
+      this.db,
+      this.table,
+      { ...filters, order: 'asc', per_page: limit },
+      async (b) => b.map((bounce) => ({ ...bounce, subscriber_status: null })),
+    );
+    await removeBounces(this.db, this.table, page.results);
+    return { deleted: page.results.length, more: page.next_cursor !== null };
+  }
+
+  private async findItem(id: string): Promise<Item | undefined> {
     const res = await storage('get bounce', () =>
       this.db.send(
         new QueryCommand({
@@ -100,14 +158,7 @@ export class DynamoDbBounceStore implements BounceStore {
         }),
       ),
     );
-    const item = res.Items?.[0];
-    if (!item) return null;
-    const [listed] = await this.withSubscriberStatus([itemToBounce(item)]);
-    return listed ?? null;
-  }
-
-  list(query: BounceQuery): Promise<BouncePage> {
-    return listBounces(this.db, this.table, query, (bounces) => this.withSubscriberStatus(bounces));
+    return res.Items?.[0];
   }
 
   /** Adds each subscriber's current status, one batched read per 100 addresses. */

@@ -6,7 +6,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { BounceType } from '../../core/bounce.js';
-import type { ActionChange, EmailLookup, SubscriberStore } from '../../core/ports.js';
+import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
 import type { Subscriber } from '../../core/subscriber.js';
 import { batchDelete, batchGet } from './batch.js';
 import type { Item } from './bounce-item.js';
@@ -156,6 +156,34 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  async update(email: string, changes: SubscriberChanges, at: string): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':at': at };
+    const sets = ['updated_at = :at'];
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    if (changes.uuid) {
+      values[':lk'] = keys.uuidLookup(changes.uuid);
+      sets.push('lk = :lk');
+    }
+    await storage('update subscriber', () =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.subscriber(email),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
   }
 
   async erase(email: string): Promise<void> {

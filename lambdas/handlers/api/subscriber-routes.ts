@@ -1,0 +1,80 @@
+import { parseBounceQuery, refuseUnknownParams } from '../../core/bounce-query.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
+import type { BounceStore, Clock, SubscriberStore } from '../../core/ports.js';
+import type { Subscriber } from '../../core/subscriber.js';
+import { upsertSubscribers } from '../../core/upsert-subscribers.js';
+import { isUuid, normaliseUuid } from '../../core/uuid.js';
+import { jsonBody, queryParams } from '../http/request.js';
+import { ok } from '../http/responses.js';
+import type { HttpEvent, HttpHandler } from '../http/types.js';
+import { bounceJson } from './bounce-json.js';
+import { DELETE_BATCH } from './delete-bounces.js';
+
+export interface SubscriberRouteDeps {
+  subscribers: SubscriberStore;
+  bounces: BounceStore;
+  clock: Clock;
+}
+
+async function subscriberOf(deps: SubscriberRouteDeps, event: HttpEvent): Promise<Subscriber> {
+  const raw = event.pathParameters?.uuid ?? '';
+  if (!isUuid(raw)) throw new ValidationError('uuid', 'must be a UUID');
+  const uuid = normaliseUuid(raw);
+  const subscriber = await deps.subscribers.findByUuid(uuid);
+  if (!subscriber) throw new NotFoundError(`subscriber ${uuid} not found`);
+  return subscriber;
+}
+
+/** `PUT /api/subscribers`: bulk upsert with an answer per item. */
+export function putSubscribersRoute(deps: SubscriberRouteDeps): HttpHandler {
+  return async (event) => {
+    const body = jsonBody(event);
+    const items = Array.isArray(body) ? body : (body as { subscribers?: unknown } | null)?.subscribers;
+    const results = await upsertSubscribers(deps.subscribers, deps.clock, items ?? body);
+    const tally = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
+    return ok({ created: tally('created'), updated: tally('updated'), errors: tally('error'), results });
+  };
+}
+
+/** `GET /api/subscribers/{uuid}`: status, lists, bounce counts per type, action history. */
+export function getSubscriberRoute(deps: SubscriberRouteDeps): HttpHandler {
+  return async (event) => {
+    const s = await subscriberOf(deps, event);
+    return ok({
+      uuid: s.uuid ?? null,
+      email: s.email,
+      name: s.name ?? null,
+      status: s.status,
+      lists: s.lists,
+      bounce_counts: await deps.bounces.countByType(s.email),
+      history: s.history,
+      created_at: s.created_at,
+      updated_at: s.updated_at,
+    });
+  };
+}
+
+/** `GET /api/subscribers/{uuid}/bounces`: the subscriber's bounces, paged like the bounce list. */
+export function listSubscriberBouncesRoute(deps: SubscriberRouteDeps): HttpHandler {
+  return async (event) => {
+    const params = queryParams(event);
+    refuseUnknownParams(params, ['type', 'from', 'to', 'order', 'per_page', 'cursor']);
+    const s = await subscriberOf(deps, event);
+    const query = { ...parseBounceQuery(params), email: s.email };
+    const page = await deps.bounces.list(query);
+    return ok({
+      results: page.results.map(bounceJson),
+      per_page: query.per_page,
+      next_cursor: page.next_cursor,
+    });
+  };
+}
+
+/** `DELETE /api/subscribers/{uuid}/bounces`: a bounded batch; repeat while `more`. */
+export function deleteSubscriberBouncesRoute(deps: SubscriberRouteDeps): HttpHandler {
+  return async (event) => {
+    refuseUnknownParams(queryParams(event), []);
+    const s = await subscriberOf(deps, event);
+    return ok(await deps.bounces.deleteMatching({ email: s.email }, DELETE_BATCH));
+  };
+}

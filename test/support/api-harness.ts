@@ -1,0 +1,72 @@
+import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
+import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
+import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
+import { effectiveSettings } from '../../lambdas/core/settings.js';
+import { createApiHandler } from '../../lambdas/handlers/api.js';
+import type { Deps } from '../../lambdas/handlers/deps.js';
+import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
+import { type TestTable, testTable } from './dynamodb.js';
+import { apiEvent, type EventOptions } from './events.js';
+import { FakeClock, RecordingPublisher, silentLogger } from './fakes.js';
+
+export const ALL_PERMISSIONS = [
+  'webhooks:post_bounce',
+  'bounces:get',
+  'bounces:manage',
+  'subscribers:get',
+  'subscribers:manage',
+  'settings:get',
+  'settings:manage',
+];
+
+export interface ApiHarness {
+  table: TestTable;
+  record: RecordDeps;
+  clock: FakeClock;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field
+  call(
+    options: EventOptions,
+  ): Promise<{ status: number; headers: Record<string, string>; text: string; body: any }>;
+}
+
+/** The API function over a fresh dynalite table, called with proxy events; errors mapped as in Lambda. */
+export async function apiHarness(overrides: Partial<Deps> = {}): Promise<ApiHarness> {
+  const table = await testTable();
+  const clock = new FakeClock();
+  const record: RecordDeps = {
+    subscribers: table.subscribers,
+    bounces: table.bounces,
+    events: new RecordingPublisher(),
+    clock,
+    ids: ulidIds(),
+  };
+  const handle = createApiHandler({
+    record,
+    settings: { get: async () => effectiveSettings({ enabled: true, webhooks_enabled: true }, undefined) },
+    users: new StaticUserStore([]),
+    authMode: 'basic',
+    ...overrides,
+  } as Deps);
+  return {
+    table,
+    record,
+    clock,
+    async call(options) {
+      const res = await handle(apiEvent({ permissions: ALL_PERMISSIONS, ...options })).catch((error) =>
+        errorResponse(error, silentLogger),
+      );
+      let body: unknown;
+      try {
+        body = JSON.parse(res.body);
+      } catch {
+        body = undefined;
+      }
+      return {
+        status: res.statusCode,
+        headers: (res.headers ?? {}) as Record<string, string>,
+        text: res.body,
+        body,
+      };
+    },
+  };
+}
