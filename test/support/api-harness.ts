@@ -23,10 +23,15 @@ export interface ApiHarness {
   table: TestTable;
   record: RecordDeps;
   clock: FakeClock;
+  call(options: EventOptions): Promise<ApiResponse>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
   // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field
-  call(
-    options: EventOptions,
-  ): Promise<{ status: number; headers: Record<string, string>; text: string; body: any }>;
+  body: any;
 }
 
 /** The API function over a fresh dynalite table, called with proxy events; errors mapped as in Lambda. */
