@@ -4,6 +4,7 @@
  * STMAILS_DYNAMODB_ENDPOINT (an external DynamoDB-compatible endpoint instead of dynalite).
  */
 import { startLocalService } from './local/local-service.js';
+import { usersFilePath } from './local/users-file.js';
 
 function portFromEnv(): number {
   const raw = process.env.PORT ?? '9000';
@@ -24,6 +25,7 @@ if ((user && !token) || (!user && token)) {
 
 const service = await startLocalService({
   port: portFromEnv(),
+  usersFile: usersFilePath(),
   ...(process.env.STMAILS_DATA_DIR ? { dataDir: process.env.STMAILS_DATA_DIR } : {}),
   ...(user && token ? { user, token } : {}),
   ...(process.env.STMAILS_DYNAMODB_ENDPOINT
@@ -41,7 +43,7 @@ console.log(`stmails bounce service listening on ${service.url}
 storage:      ${storage}
 API user:     ${service.user.name}
 API token:    ${service.user.token}${user ? '' : '   (generated; set STMAILS_API_USER/STMAILS_API_TOKEN to fix it)'}
-permissions:  every permission
+permissions:  every permission (more users: npm run users -- add NAME --perm ...; file ${usersFilePath()})
 
 try:
   curl -u '${credentials}' -X POST ${service.url}/webhooks/bounce -H "Content-Type: application/json" \\

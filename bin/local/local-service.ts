@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { FileSecretStore } from '../../lambdas/adapters/file-secret-store.js';
+import { FileUserStore } from '../../lambdas/adapters/file-user-store.js';
 import { LogEventPublisher } from '../../lambdas/adapters/log-event-publisher.js';
-import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
+import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
+import { type PlainUser, StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
 import { PERMISSIONS } from '../../lambdas/core/permissions.js';
-import type { ApiUser } from '../../lambdas/core/ports.js';
+import type { UserStore } from '../../lambdas/core/ports.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import { createAuthorizer } from '../../lambdas/handlers/authorizer.js';
 import { type Deps, depsFromParts } from '../../lambdas/handlers/deps.js';
@@ -22,13 +26,17 @@ export interface LocalOptions {
   dynamodbEndpoint?: string;
   tableName?: string;
   logger?: Logger;
+  /** More API users besides the printed one (tests). */
+  users?: PlainUser[];
+  /** Where `npm run users` keeps local API users; read on every change. */
+  usersFile?: string;
   /** Settings the local service starts from; processing and webhooks are on for local use. */
   deployDefaults?: unknown;
 }
 
 export interface LocalService {
   url: string;
-  user: ApiUser;
+  user: PlainUser;
   deps: Deps;
   close(): Promise<void>;
 }
@@ -43,18 +51,25 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
   const endpoint = options.dynamodbEndpoint ?? (embedded?.endpoint as string);
   await ensureTable(endpoint, tableName);
 
-  const user: ApiUser = {
+  const user: PlainUser = {
     name: options.user ?? 'admin',
     token: options.token ?? randomBytes(18).toString('base64url'),
     permissions: [...PERMISSIONS],
   };
-  const users = new StaticUserStore([user]);
+  const fixed = new StaticUserStore([user, ...(options.users ?? [])]);
+  const fromFile = options.usersFile ? new FileUserStore(options.usersFile) : undefined;
+  const users: UserStore = {
+    find: async (name) => (await fixed.find(name)) ?? (fromFile ? fromFile.find(name) : null),
+  };
   const db = createDocumentClient(localClientConfig(endpoint));
   const deps = depsFromParts({
     tableName,
     db,
     events: new LogEventPublisher(logger),
     deployDefaults: options.deployDefaults ?? LOCAL_DEFAULTS,
+    secrets: options.dataDir
+      ? new FileSecretStore(join(options.dataDir, 'secrets.json'))
+      : new MemorySecretStore(),
     users,
     authMode: 'basic',
   });

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { sha256Hex } from '../core/authenticate.js';
 import { InternalError } from '../core/errors.js';
 import { isPermission } from '../core/permissions.js';
 import type { ApiUser, Clock, UserStore } from '../core/ports.js';
@@ -40,11 +41,11 @@ export class SecretsManagerUserStore implements UserStore {
       throw new InternalError('the API users secret is not JSON', { cause });
     }
     for (const raw of Array.isArray(parsed.users) ? parsed.users : []) {
-      const u = raw as Partial<ApiUser>;
+      const u = raw as { name?: unknown; token?: unknown; permissions?: unknown };
       if (typeof u.name !== 'string' || typeof u.token !== 'string' || u.token.length < 16) continue;
       users.set(u.name, {
         name: u.name,
-        token: u.token,
+        tokenSha256: sha256Hex(u.token),
         permissions: Array.isArray(u.permissions) ? u.permissions.filter(isPermission) : [],
       });
     }

@@ -1,11 +1,23 @@
+import { sha256Hex } from '../core/authenticate.js';
 import type { ApiUser, UserStore } from '../core/ports.js';
 
-/** API users held in memory: the local server's printed user, and tests. */
+export interface PlainUser {
+  name: string;
+  token: string;
+  permissions: readonly string[];
+}
+
+/** API users held in memory (the local server's printed user, tests); tokens kept only as digests. */
 export class StaticUserStore implements UserStore {
   private readonly users: Map<string, ApiUser>;
 
-  constructor(users: readonly ApiUser[]) {
-    this.users = new Map(users.map((u) => [u.name, u]));
+  constructor(users: readonly PlainUser[]) {
+    this.users = new Map(
+      users.map((u) => [
+        u.name,
+        { name: u.name, tokenSha256: sha256Hex(u.token), permissions: u.permissions },
+      ]),
+    );
   }
 
   async find(name: string): Promise<ApiUser | null> {

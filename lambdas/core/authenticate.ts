@@ -30,6 +30,10 @@ export function parseAuthorization(header: string | undefined): Credentials {
   return { user: pair.slice(0, colon), token: pair.slice(colon + 1) };
 }
 
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
 /** Compares digests so neither the length nor the content of the secret leaks through timing. */
 export function constantTimeEqual(a: string, b: string): boolean {
   const da = createHash('sha256').update(a).digest();
@@ -37,13 +41,13 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db);
 }
 
-const NO_USER_TOKEN = 'no-such-user-placeholder-token';
+const NO_USER_DIGEST = sha256Hex('no-such-user');
 
 export async function authenticate(users: UserStore, header: string | undefined): Promise<ApiUser> {
   const { user, token } = parseAuthorization(header);
   const found = await users.find(user);
   // Compare even for an unknown user so that an unknown name costs the same as a wrong token.
-  const ok = constantTimeEqual(token, found?.token ?? NO_USER_TOKEN) && found !== null && found.token !== '';
-  if (!ok || !found) throw new UnauthenticatedError('invalid API credentials');
+  const match = constantTimeEqual(sha256Hex(token), found?.tokenSha256 ?? NO_USER_DIGEST);
+  if (!match || !found) throw new UnauthenticatedError('invalid API credentials');
   return found;
 }

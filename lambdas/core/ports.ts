@@ -87,7 +87,8 @@ export interface SettingsSource {
 
 export interface ApiUser {
   name: string;
-  token: string;
+  /** SHA-256 (hex) of the token: stores keep digests, so a leaked store does not leak tokens. */
+  tokenSha256: string;
   permissions: readonly string[];
 }
 

@@ -2,6 +2,7 @@ import { NotFoundError } from '../core/errors.js';
 import { deleteBounceRoute, deleteBouncesRoute } from './api/delete-bounces.js';
 import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
+import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
 import {
   deleteSubscriberBouncesRoute,
   getSubscriberRoute,
@@ -26,6 +27,8 @@ export function createApiHandler(deps: Deps): HttpHandler {
     [routeKey('GET', '/api/subscribers/{uuid}')]: getSubscriberRoute(deps.record),
     [routeKey('GET', '/api/subscribers/{uuid}/bounces')]: listSubscriberBouncesRoute(deps.record),
     [routeKey('DELETE', '/api/subscribers/{uuid}/bounces')]: deleteSubscriberBouncesRoute(deps.record),
+    [routeKey('GET', '/api/settings/bounce')]: getSettingsRoute(deps.settings),
+    [routeKey('PUT', '/api/settings/bounce')]: putSettingsRoute(deps.settings),
   };
   return async (event) => {
     const route = guardRoute(event, deps.authMode);

@@ -1,23 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../adapters/dynamodb/dynamodb-bounce-store.js';
-import { DynamoDbSettingsSource } from '../adapters/dynamodb/dynamodb-settings-source.js';
+import { DynamoDbSettingsRepository } from '../adapters/dynamodb/dynamodb-settings-repository.js';
 import { DynamoDbSubscriberStore } from '../adapters/dynamodb/dynamodb-subscriber-store.js';
 import { EventBridgeEventPublisher } from '../adapters/eventbridge-event-publisher.js';
 import { LogEventPublisher } from '../adapters/log-event-publisher.js';
+import { MemorySecretStore } from '../adapters/memory-secret-store.js';
+import { SecretsManagerSecretStore } from '../adapters/secrets-manager-secret-store.js';
 import { SecretsManagerUserStore } from '../adapters/secrets-manager-user-store.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { ulidIds } from '../adapters/ulid-ids.js';
-import type { EventPublisher, SettingsSource, UserStore } from '../core/ports.js';
+import type { EventPublisher, UserStore } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
+import { type SecretStore, type SettingsManager, SettingsService } from '../core/settings-service.js';
 import type { AuthMode } from './http/permission.js';
 import { logger } from './logger.js';
 
 /** What every handler factory may ask for. Tests and the local server build their own. */
 export interface Deps {
   record: RecordDeps;
-  settings: SettingsSource;
+  settings: SettingsManager;
   users: UserStore;
   authMode: AuthMode;
 }
@@ -44,6 +48,7 @@ export interface TableDeps {
   db: ReturnType<typeof createDocumentClient>;
   events: EventPublisher;
   deployDefaults: unknown;
+  secrets: SecretStore;
   users: UserStore;
   authMode: AuthMode;
 }
@@ -59,7 +64,10 @@ export function depsFromParts(parts: TableDeps): Deps {
       clock,
       ids: ulidIds(),
     },
-    settings: new DynamoDbSettingsSource(db, tableName, clock, { deployDefaults: parts.deployDefaults }),
+    settings: new SettingsService(new DynamoDbSettingsRepository(db, tableName), parts.secrets, clock, {
+      deployDefaults: parts.deployDefaults,
+      newUuid: randomUUID,
+    }),
     users: parts.users,
     authMode: parts.authMode,
   };
@@ -72,6 +80,8 @@ export function awsDeps(): Deps {
   if (memo) return memo;
   const busName = process.env.EVENT_BUS_NAME;
   const usersSecret = process.env.USERS_SECRET_ARN;
+  const settingsSecret = process.env.SETTINGS_SECRET_ARN;
+  const secretsClient = new SecretsManagerClient({});
   memo = depsFromParts({
     tableName: requireEnv('TABLE_NAME'),
     db: createDocumentClient(),
@@ -79,8 +89,11 @@ export function awsDeps(): Deps {
       ? new EventBridgeEventPublisher(new EventBridgeClient({}), busName)
       : new LogEventPublisher(logger),
     deployDefaults: parseJsonEnv('DEFAULT_SETTINGS'),
+    secrets: settingsSecret
+      ? new SecretsManagerSecretStore(secretsClient, settingsSecret)
+      : new MemorySecretStore(),
     users: usersSecret
-      ? new SecretsManagerUserStore(new SecretsManagerClient({}), usersSecret, systemClock)
+      ? new SecretsManagerUserStore(secretsClient, usersSecret, systemClock)
       : { find: async () => null },
     authMode: process.env.AUTH_MODE === 'iam' ? 'iam' : 'basic',
   });

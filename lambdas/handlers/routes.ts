@@ -51,6 +51,8 @@ export const ROUTES: readonly Route[] = [
     auth: 'api',
     permission: 'bounces:manage',
   },
+  { method: 'GET', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:get' },
+  { method: 'PUT', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:manage' },
 ];
 
 export function routeKey(method: string, path: string): string {

@@ -1,4 +1,5 @@
 import { DisabledError } from '../core/errors.js';
+import type { SettingsSource } from '../core/ports.js';
 import { recordBounce } from '../core/record-bounce.js';
 import { parseWebhookBounce } from '../core/webhook-input.js';
 import { awsDeps, type Deps } from './deps.js';
@@ -10,9 +11,11 @@ import type { HttpHandler } from './http/types.js';
 import { logger } from './logger.js';
 
 /** `POST /webhooks/bounce`: one bounce from a script or a mail server (DESIGN §4). */
-export function createWebhookBounceHandler(
-  deps: Pick<Deps, 'record' | 'settings' | 'authMode'>,
-): HttpHandler {
+export interface WebhookDeps extends Pick<Deps, 'record' | 'authMode'> {
+  settings: SettingsSource;
+}
+
+export function createWebhookBounceHandler(deps: WebhookDeps): HttpHandler {
   return async (event) => {
     guardRoute(event, deps.authMode);
     const settings = await deps.settings.get();

@@ -24,7 +24,13 @@ describe('API function: bounces', () => {
         clock: new FakeClock(),
         ids: ulidIds(),
       },
-      settings: { get: async () => effectiveSettings({}, undefined) },
+      settings: {
+        get: async () => effectiveSettings({}, undefined),
+        current: async () => ({ settings: effectiveSettings({}, undefined), version: 0 }),
+        save: async () => {
+          throw new Error('not used');
+        },
+      },
       users: new StaticUserStore([]),
       authMode: 'basic',
     });

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
+import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
-import { effectiveSettings } from '../../lambdas/core/settings.js';
+import { SettingsService } from '../../lambdas/core/settings-service.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import type { Deps } from '../../lambdas/handlers/deps.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
@@ -23,6 +26,7 @@ export interface ApiHarness {
   table: TestTable;
   record: RecordDeps;
   clock: FakeClock;
+  settings: SettingsService;
   call(options: EventOptions): Promise<ApiResponse>;
 }
 
@@ -45,9 +49,18 @@ export async function apiHarness(overrides: Partial<Deps> = {}): Promise<ApiHarn
     clock,
     ids: ulidIds(),
   };
+  const settings = new SettingsService(
+    new DynamoDbSettingsRepository(table.db, table.tableName),
+    new MemorySecretStore(),
+    clock,
+    {
+      deployDefaults: { enabled: true, webhooks_enabled: true },
+      newUuid: randomUUID,
+    },
+  );
   const handle = createApiHandler({
     record,
-    settings: { get: async () => effectiveSettings({ enabled: true, webhooks_enabled: true }, undefined) },
+    settings,
     users: new StaticUserStore([]),
     authMode: 'basic',
     ...overrides,
@@ -56,6 +69,7 @@ export async function apiHarness(overrides: Partial<Deps> = {}): Promise<ApiHarn
     table,
     record,
     clock,
+    settings,
     async call(options) {
       const res = await handle(apiEvent({ permissions: ALL_PERMISSIONS, ...options })).catch((error) =>
         errorResponse(error, silentLogger),

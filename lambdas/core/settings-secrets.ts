@@ -1,0 +1,77 @@
+import type { BounceSettings } from './settings.js';
+
+/** What a masked secret reads as; sending it back (or a blank) keeps the stored secret. */
+export const MASK = '••••••••';
+
+export type SecretValues = Record<string, string>;
+
+export function isMaskedOrBlank(value: unknown): boolean {
+  return (
+    value === undefined || value === null || value === '' || (typeof value === 'string' && /^•+$/.test(value))
+  );
+}
+
+interface SecretField {
+  key: string;
+  read(s: BounceSettings): string;
+  write(s: BounceSettings, value: string): void;
+}
+
+/** The secret fields of the settings, each with its key in the secret store. */
+function secretFields(s: BounceSettings): SecretField[] {
+  return [
+    { key: 'sendgrid.key', read: (x) => x.sendgrid.key, write: (x, v) => void (x.sendgrid.key = v) },
+    {
+      key: 'postmark.password',
+      read: (x) => x.postmark.password,
+      write: (x, v) => void (x.postmark.password = v),
+    },
+    {
+      key: 'forwardemail.key',
+      read: (x) => x.forwardemail.key,
+      write: (x, v) => void (x.forwardemail.key = v),
+    },
+    ...s.mailboxes.map((m, i) => ({
+      key: `mailboxes.${m.uuid}.password`,
+      read: (x: BounceSettings) => x.mailboxes[i]?.password ?? '',
+      write: (x: BounceSettings, v: string) => {
+        const box = x.mailboxes[i];
+        if (box) box.password = v;
+      },
+    })),
+  ];
+}
+
+/** Splits settings into what may be stored in DynamoDB (secrets blanked) and the secrets. */
+export function splitSecrets(settings: BounceSettings): { plain: BounceSettings; secrets: SecretValues } {
+  const plain = structuredClone(settings);
+  const secrets: SecretValues = {};
+  for (const field of secretFields(plain)) {
+    const value = field.read(plain);
+    if (value) secrets[field.key] = value;
+    field.write(plain, '');
+  }
+  return { plain, secrets };
+}
+
+export function joinSecrets(plain: BounceSettings, secrets: SecretValues): BounceSettings {
+  const full = structuredClone(plain);
+  for (const field of secretFields(full)) field.write(full, secrets[field.key] ?? '');
+  return full;
+}
+
+/** Settings as shown to API users: every set secret masked, unset ones blank. */
+export function maskSecrets(settings: BounceSettings): BounceSettings {
+  const masked = structuredClone(settings);
+  for (const field of secretFields(masked)) field.write(masked, field.read(masked) ? MASK : '');
+  return masked;
+}
+
+/** Restores the stored secret wherever the new settings carry a blank or masked one. */
+export function keepUnchangedSecrets(next: BounceSettings, stored: SecretValues): BounceSettings {
+  const out = structuredClone(next);
+  for (const field of secretFields(out)) {
+    if (isMaskedOrBlank(field.read(out))) field.write(out, stored[field.key] ?? '');
+  }
+  return out;
+}

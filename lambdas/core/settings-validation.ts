@@ -1,0 +1,215 @@
+import { createPublicKey } from 'node:crypto';
+import { ValidationError } from './errors.js';
+import { ACTIONS, type BounceSettings, type MailboxSettings } from './settings.js';
+import { isUuid } from './uuid.js';
+
+type Obj = Record<string, unknown>;
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
+const MAX_MAILBOXES = 20;
+
+function obj(value: unknown, path: string): Obj {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ValidationError(path, 'must be an object');
+  return value as Obj;
+}
+
+function only(o: Obj, path: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(o)) {
+    if (!allowed.includes(key))
+      throw new ValidationError(path ? `${path}.${key}` : key, 'is not a known setting');
+  }
+}
+
+function bool(o: Obj, key: string, path: string): boolean {
+  if (typeof o[key] !== 'boolean') throw new ValidationError(`${path}${key}`, 'must be true or false');
+  return o[key] as boolean;
+}
+
+function int(o: Obj, key: string, path: string, min: number, max: number): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ValidationError(`${path}${key}`, `must be a whole number from ${min} to ${max}`);
+  }
+  return v;
+}
+
+function str(o: Obj, key: string, path: string, max = 1000): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v.length > max)
+    throw new ValidationError(`${path}${key}`, `must be a string of at most ${max} characters`);
+  return v;
+}
+
+function oneOf<T extends string>(o: Obj, key: string, path: string, values: readonly T[]): T {
+  const v = o[key];
+  if (!values.includes(v as T))
+    throw new ValidationError(`${path}${key}`, `must be one of ${values.join(', ')}`);
+  return v as T;
+}
+
+/** Go-style duration ("15m", "1h30m") in seconds; listmonk's scan_interval format. */
+export function durationSeconds(value: string): number | null {
+  const m = DURATION.exec(value);
+  if (!m || value === '') return null;
+  const part = (s: string | undefined) => (s ? Number(s.slice(0, -1)) : 0);
+  return part(m[1]) * 3600 + part(m[2]) * 60 + part(m[3]);
+}
+
+/** SendGrid's verification key: base64 DER (SPKI) of an EC P-256 public key, or the same as PEM. */
+export function isSendgridKey(key: string): boolean {
+  try {
+    const pem = key.includes('BEGIN')
+      ? key
+      : `-----BEGIN PUBLIC KEY-----\n${key.replace(/\s+/g, '')}\n-----END PUBLIC KEY-----\n`;
+    const parsed = createPublicKey(pem);
+    return parsed.asymmetricKeyType === 'ec' && parsed.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
+}
+
+function mailbox(raw: unknown, path: string): MailboxSettings {
+  const m = obj(raw, path.slice(0, -1));
+  only(m, path.slice(0, -1), [
+    'uuid',
+    'enabled',
+    'type',
+    'host',
+    'port',
+    'auth_protocol',
+    'username',
+    'password',
+    'tls',
+    'tls_skip_verify',
+    'scan_interval',
+    'max_per_scan',
+  ]);
+  const uuid = str(m, 'uuid', path, 64);
+  if (!isUuid(uuid)) throw new ValidationError(`${path}uuid`, 'must be a UUID');
+  const host = str(m, 'host', path, 253).trim();
+  if (!HOSTNAME.test(host) && !/^\d{1,3}(\.\d{1,3}){3}$/.test(host))
+    throw new ValidationError(`${path}host`, 'must be a host name or IPv4 address');
+  const interval = str(m, 'scan_interval', path, 20);
+  const seconds = durationSeconds(interval);
+  if (seconds === null)
+    throw new ValidationError(`${path}scan_interval`, 'must be a duration such as 15m or 1h30m');
+  if (seconds < 60) throw new ValidationError(`${path}scan_interval`, 'must be at least 1m');
+  const out: MailboxSettings = {
+    uuid,
+    enabled: bool(m, 'enabled', path),
+    type: oneOf(m, 'type', path, ['pop'] as const),
+    host,
+    port: int(m, 'port', path, 1, 65535),
+    auth_protocol: oneOf(m, 'auth_protocol', path, ['userpass', 'none'] as const),
+    username: str(m, 'username', path, 320),
+    password: str(m, 'password', path, 1000),
+    tls: oneOf(m, 'tls', path, ['implicit', 'starttls', 'none'] as const),
+    tls_skip_verify: bool(m, 'tls_skip_verify', path),
+    scan_interval: interval,
+    max_per_scan: int(m, 'max_per_scan', path, 1, 10_000),
+  };
+  if (out.enabled && out.auth_protocol === 'userpass' && (!out.username || !out.password)) {
+    throw new ValidationError(`${path}password`, 'and username are required for auth_protocol userpass');
+  }
+  return out;
+}
+
+/** Checks a whole settings document (DESIGN §5), naming the first field at fault by its path. */
+export function validateSettings(raw: unknown): BounceSettings {
+  const s = obj(raw, 'settings');
+  only(s, '', [
+    'enabled',
+    'webhooks_enabled',
+    'actions',
+    'ses',
+    'sendgrid',
+    'postmark',
+    'forwardemail',
+    'mailboxes',
+  ]);
+  const actions = obj(s.actions, 'actions');
+  only(actions, 'actions', ['soft', 'hard', 'complaint']);
+  const rule = (type: 'soft' | 'hard' | 'complaint') => {
+    const r = obj(actions[type], `actions.${type}`);
+    only(r, `actions.${type}`, ['count', 'action', 'window_days']);
+    const p = `actions.${type}.`;
+    return {
+      count: int(r, 'count', p, 1, 1000),
+      action: oneOf(r, 'action', p, ACTIONS),
+      window_days: int(r, 'window_days', p, 0, 3650),
+    };
+  };
+  const ses = obj(s.ses, 'ses');
+  only(ses, 'ses', ['enabled', 'topic_arns', 'auto_confirm']);
+  if (!Array.isArray(ses.topic_arns) || ses.topic_arns.length > 20)
+    throw new ValidationError('ses.topic_arns', 'must be a list of at most 20 topic ARNs');
+  ses.topic_arns.forEach((arn, i) => {
+    if (typeof arn !== 'string' || !TOPIC_ARN.test(arn))
+      throw new ValidationError(`ses.topic_arns[${i}]`, 'must be an SNS topic ARN');
+  });
+  const sendgrid = obj(s.sendgrid, 'sendgrid');
+  only(sendgrid, 'sendgrid', ['enabled', 'key']);
+  const postmark = obj(s.postmark, 'postmark');
+  only(postmark, 'postmark', ['enabled', 'username', 'password']);
+  const forwardemail = obj(s.forwardemail, 'forwardemail');
+  only(forwardemail, 'forwardemail', ['enabled', 'key']);
+  if (!Array.isArray(s.mailboxes) || s.mailboxes.length > MAX_MAILBOXES) {
+    throw new ValidationError('mailboxes', `must be a list of at most ${MAX_MAILBOXES} mailboxes`);
+  }
+  const out: BounceSettings = {
+    enabled: bool(s, 'enabled', ''),
+    webhooks_enabled: bool(s, 'webhooks_enabled', ''),
+    actions: { soft: rule('soft'), hard: rule('hard'), complaint: rule('complaint') },
+    ses: {
+      enabled: bool(ses, 'enabled', 'ses.'),
+      topic_arns: ses.topic_arns as string[],
+      auto_confirm: bool(ses, 'auto_confirm', 'ses.'),
+    },
+    sendgrid: {
+      enabled: bool(sendgrid, 'enabled', 'sendgrid.'),
+      key: str(sendgrid, 'key', 'sendgrid.', 4000).trim(),
+    },
+    postmark: {
+      enabled: bool(postmark, 'enabled', 'postmark.'),
+      username: str(postmark, 'username', 'postmark.', 200),
+      password: str(postmark, 'password', 'postmark.', 1000),
+    },
+    forwardemail: {
+      enabled: bool(forwardemail, 'enabled', 'forwardemail.'),
+      key: str(forwardemail, 'key', 'forwardemail.', 1000),
+    },
+    mailboxes: s.mailboxes.map((m, i) => mailbox(m, `mailboxes[${i}].`)),
+  };
+  if (out.ses.enabled && out.ses.topic_arns.length === 0) {
+    throw new ValidationError(
+      'ses.topic_arns',
+      'needs at least one topic ARN while ses.enabled (only allowed topics count)',
+    );
+  }
+  if (out.sendgrid.key && !isSendgridKey(out.sendgrid.key)) {
+    throw new ValidationError(
+      'sendgrid.key',
+      'must be an EC P-256 public key (the base64 verification key SendGrid shows)',
+    );
+  }
+  if (out.sendgrid.enabled && !out.sendgrid.key)
+    throw new ValidationError('sendgrid.key', 'is required while sendgrid.enabled');
+  if (out.postmark.enabled && (!out.postmark.username || !out.postmark.password)) {
+    throw new ValidationError(
+      'postmark.password',
+      'and postmark.username are required while postmark.enabled',
+    );
+  }
+  if (out.forwardemail.enabled && !out.forwardemail.key)
+    throw new ValidationError('forwardemail.key', 'is required while forwardemail.enabled');
+  const uuids = new Set<string>();
+  out.mailboxes.forEach((m, i) => {
+    if (uuids.has(m.uuid)) throw new ValidationError(`mailboxes[${i}].uuid`, 'appears twice');
+    uuids.add(m.uuid);
+  });
+  return out;
+}

@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { stringify } from 'csv-stringify/sync';
+
+/** A bounce as `GET /api/bounces` returns it. */
+export type Bounce = Record<string, unknown>;
+
+export const CSV_COLUMNS = [
+  'id',
+  'created_at',
+  'email',
+  'subscriber_uuid',
+  'subscriber_status',
+  'campaign_uuid',
+  'source',
+  'type',
+  'reason',
+  'status',
+  'diagnostic',
+  'meta',
+] as const;
+
+/** What to do instead of answering one request: an HTTP status, a dropped connection, or a body cut short. */
+export type Failure = number | 'drop' | 'truncate' | 'garbled';
+
+export interface FakeApiOptions {
+  /** The pages in order; an empty one in the middle is legal (a filtered scan can return one). */
+  pages: Bounce[][];
+  user?: string;
+  token?: string;
+  /** Per page index, failures served (in order) before that page is answered. */
+  failures?: Record<number, Failure[]>;
+  /** Every request answers this status and `{"message"}`. */
+  always?: { status: number; message: string };
+}
+
+export interface FakeApi {
+  url: string;
+  requests: URL[];
+  close(): Promise<void>;
+}
+
+const formulaStart = /^[=+\-@\t\r]/;
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return formulaStart.test(text) ? `'${text}` : text;
+}
+
+/** The contract's CSV for some bounces: header row, CRLF records, line breaks quoted. */
+export function bouncesCsv(bounces: Bounce[]): string {
+  return stringify(
+    bounces.map((b) => CSV_COLUMNS.map((c) => cell(b[c]))),
+    { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows', quoted_match: /[\r\n]/ },
+  );
+}
+
+// Opaque and full of characters that need URL encoding, so a client that does not encode it breaks.
+const encodeCursor = (page: number) => Buffer.from(JSON.stringify({ page, pad: '?&+' })).toString('base64');
+function decodeCursor(cursor: string): number | undefined {
+  try {
+    const page = (JSON.parse(Buffer.from(cursor, 'base64').toString()) as { page?: unknown }).page;
+    return typeof page === 'number' ? page : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export async function startFakeApi(opts: FakeApiOptions): Promise<FakeApi> {
+  const user = opts.user ?? 'ops';
+  const token = opts.token ?? 'secret-token-1';
+  const requests: URL[] = [];
+  const failures = structuredClone(opts.failures ?? {});
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    requests.push(url);
+    if (url.pathname !== '/prod/api/bounces') return sendJson(res, 404, { message: 'no such route' });
+    if (req.headers.authorization !== `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`) {
+      return sendJson(res, 401, { message: 'invalid API credentials' });
+    }
+    if (opts.always) return sendJson(res, opts.always.status, { message: opts.always.message });
+    const cursor = url.searchParams.get('cursor');
+    const page = cursor === null ? 0 : decodeCursor(cursor);
+    if (page === undefined || page >= opts.pages.length)
+      return sendJson(res, 400, { message: 'cursor: is not valid' });
+
+    const format = url.searchParams.get('format') ?? 'json';
+    const results = opts.pages[page] as Bounce[];
+    const next = page + 1 < opts.pages.length ? encodeCursor(page + 1) : null;
+    const body =
+      format === 'csv'
+        ? bouncesCsv(results)
+        : JSON.stringify({ data: { results, per_page: 1000, next_cursor: next } });
+
+    const failure = failures[page]?.shift();
+    if (failure === 'drop') return req.socket.destroy();
+    if (failure === 'truncate') {
+      res.writeHead(200, {
+        'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
+        'Content-Length': String(Buffer.byteLength(body)),
+      });
+      res.write(body.slice(0, Math.floor(body.length / 2)));
+      setTimeout(() => req.socket.destroy(), 10);
+      return;
+    }
+    if (failure === 'garbled') {
+      // complete as HTTP goes, but not a whole page: JSON cut off, or CSV ending inside a quoted field
+      res.writeHead(200, { 'Content-Type': format === 'csv' ? 'text/csv' : 'application/json' });
+      return res.end(body.slice(0, body.indexOf(format === 'csv' ? '"' : '[') + 2));
+    }
+    if (typeof failure === 'number') {
+      res.writeHead(failure, {
+        'Content-Type': 'application/json',
+        ...(failure === 429 ? { 'Retry-After': '2' } : {}),
+      });
+      return res.end(JSON.stringify({ message: `failure ${failure} on page ${page}` }));
+    }
+
+    if (format === 'json') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(body);
+    }
+    const headers: Record<string, string> = { 'Content-Type': 'text/csv; charset=utf-8' };
+    if (next) {
+      headers['X-Next-Cursor'] = next;
+      const link = new URLSearchParams(url.searchParams);
+      link.set('cursor', next);
+      headers.Link = `<${url.pathname}?${link.toString()}>; rel="next"`;
+    }
+    res.writeHead(200, headers);
+    res.end(body);
+  };
+
+  const server = createServer(handle);
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/prod`,
+    requests,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}

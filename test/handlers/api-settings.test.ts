@@ -1,0 +1,134 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MASK } from '../../lambdas/core/settings-secrets.js';
+import { type ApiHarness, apiHarness } from '../support/api-harness.js';
+
+const P256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  .publicKey.export({ type: 'spki', format: 'der' })
+  .toString('base64');
+const RSA = generateKeyPairSync('rsa', { modulusLength: 1024 })
+  .publicKey.export({ type: 'spki', format: 'der' })
+  .toString('base64');
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ses-bounces';
+
+describe('bounce settings API', () => {
+  let api: ApiHarness;
+  beforeEach(async () => {
+    api = await apiHarness();
+  });
+
+  const get = () => api.call({ resource: '/api/settings/bounce' });
+  const put = (body: object, ifMatch?: string) =>
+    api.call({
+      method: 'PUT',
+      resource: '/api/settings/bounce',
+      body,
+      headers: ifMatch ? { 'If-Match': ifMatch } : {},
+    });
+
+  it("reads listmonk's defaults (overlaid by deploy-time ones) with version 0 before any save", async () => {
+    const res = await get();
+    expect(res.headers.ETag).toBe('"0"');
+    expect(res.body.data).toMatchObject({
+      enabled: true,
+      webhooks_enabled: true,
+      actions: {
+        soft: { count: 2, action: 'none', window_days: 0 },
+        hard: { count: 1, action: 'blocklist' },
+      },
+      sendgrid: { enabled: false, key: '' },
+      mailboxes: [],
+      version: 0,
+    });
+  });
+
+  it('saves a partial change, bumps the version and keeps the rest', async () => {
+    const res = await put({ actions: { soft: { count: 3, action: 'unsubscribe' } } }, '"0"');
+    expect(res.status).toBe(200);
+    expect(res.headers.ETag).toBe('"1"');
+    expect((await get()).body.data.actions.soft).toEqual({ count: 3, action: 'unsubscribe', window_days: 0 });
+  });
+
+  it('masks secrets on read and keeps them when a blank or masked value comes back', async () => {
+    await put(
+      {
+        sendgrid: { enabled: true, key: P256 },
+        postmark: { enabled: true, username: 'pm', password: 'pm-secret-1' },
+      },
+      '"0"',
+    );
+    const read = (await get()).body.data;
+    expect(read.sendgrid.key).toBe(MASK);
+    expect(read.postmark).toEqual({ enabled: true, username: 'pm', password: MASK });
+    expect(JSON.stringify(read)).not.toContain('pm-secret-1');
+
+    await put({ sendgrid: read.sendgrid, postmark: { ...read.postmark, password: '' } }, '"1"');
+    const runtime = await api.settings.current();
+    expect(runtime.settings.postmark.password).toBe('pm-secret-1');
+    expect(runtime.settings.sendgrid.key).toBe(P256);
+  });
+
+  it('refuses a stale version with 409 and a missing one with 400 naming If-Match', async () => {
+    await put({ enabled: false }, '"0"');
+    const stale = await put({ enabled: true }, '"0"');
+    expect(stale.status).toBe(409);
+    expect((await get()).body.data.enabled).toBe(false);
+    const missing = await put({ enabled: true });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toMatch(/^If-Match/);
+  });
+
+  it('lets only one of two concurrent writers of the same version win', async () => {
+    const [a, b] = await Promise.all([
+      put({ enabled: false }, '"0"'),
+      put({ webhooks_enabled: false }, '"0"'),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+  });
+
+  it.each([
+    [{ actions: { hard: { count: 0 } } }, 'actions.hard.count'],
+    [{ actions: { hard: { count: 1001 } } }, 'actions.hard.count'],
+    [{ actions: { soft: { action: 'explode' } } }, 'actions.soft.action'],
+    [{ actions: { soft: { window_days: -1 } } }, 'actions.soft.window_days'],
+    [{ enabled: 'yes' }, 'enabled'],
+    [{ ses: { enabled: true } }, 'ses.topic_arns'],
+    [{ ses: { topic_arns: ['not-an-arn'] } }, 'ses.topic_arns[0]'],
+    [{ sendgrid: { key: RSA } }, 'sendgrid.key'],
+    [{ sendgrid: { key: 'illegal base64!' } }, 'sendgrid.key'],
+    [{ sendgrid: { enabled: true } }, 'sendgrid.key'],
+    [{ postmark: { enabled: true, username: 'u' } }, 'postmark.password'],
+    [{ forwardemail: { enabled: true } }, 'forwardemail.key'],
+    [{ surprise: 1 }, 'surprise'],
+    [{ mailboxes: [{ host: 'pop.example.com', port: 70000 }] }, 'mailboxes[0].port'],
+    [{ mailboxes: [{ host: 'pop.example.com', scan_interval: '30s' }] }, 'mailboxes[0].scan_interval'],
+    [{ mailboxes: [{ host: 'bad host!' }] }, 'mailboxes[0].host'],
+    [{ mailboxes: [{ host: 'pop.example.com', tls: 'maybe' }] }, 'mailboxes[0].tls'],
+  ])('refuses %j naming %s', async (body, field) => {
+    const res = await put(body, '"0"');
+    expect(res.status).toBe(400);
+    expect(res.body.message.startsWith(`${field}`)).toBe(true);
+  });
+
+  it('accepts SES with a topic, and mailboxes given with only some fields (uuid assigned, defaults filled)', async () => {
+    const res = await put(
+      {
+        ses: { enabled: true, topic_arns: [TOPIC] },
+        mailboxes: [{ host: 'pop.example.com', username: 'b', password: 'pw-1' }],
+      },
+      '"0"',
+    );
+    expect(res.status).toBe(200);
+    const [box] = res.body.data.mailboxes;
+    expect(box).toMatchObject({
+      port: 995,
+      tls: 'implicit',
+      scan_interval: '15m',
+      password: MASK,
+      enabled: false,
+    });
+    expect(box.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    const again = await put({ mailboxes: [{ ...box, password: MASK, port: 110, tls: 'starttls' }] }, '"1"');
+    expect(again.body.data.mailboxes[0]).toMatchObject({ uuid: box.uuid, port: 110, password: MASK });
+  });
+});
