@@ -2,6 +2,7 @@ import { NotFoundError } from '../core/errors.js';
 import { deleteBounceRoute, deleteBouncesRoute } from './api/delete-bounces.js';
 import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
+import { openApiRoute } from './api/openapi-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
 import {
   deleteSubscriberBouncesRoute,
@@ -29,6 +30,7 @@ export function createApiHandler(deps: Deps): HttpHandler {
     [routeKey('DELETE', '/api/subscribers/{uuid}/bounces')]: deleteSubscriberBouncesRoute(deps.record),
     [routeKey('GET', '/api/settings/bounce')]: getSettingsRoute(deps.settings),
     [routeKey('PUT', '/api/settings/bounce')]: putSettingsRoute(deps.settings),
+    [routeKey('GET', '/api/openapi.json')]: openApiRoute(),
   };
   return async (event) => {
     const route = guardRoute(event, deps.authMode);

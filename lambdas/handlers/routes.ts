@@ -53,6 +53,7 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:get' },
   { method: 'PUT', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:manage' },
+  { method: 'GET', path: '/api/openapi.json', fn: 'api', auth: 'public' },
 ];
 
 export function routeKey(method: string, path: string): string {
