@@ -22,6 +22,11 @@ export interface BounceInput {
   created_at?: string;
   /** Idempotency key: one stored bounce per key, whatever the number of deliveries. */
   event_key?: string;
+  /**
+   * Which identifier finds the subscriber first. The generic webhook trusts its caller's uuid;
+   * providers echo a header anyone could have set, so their email decides (DESIGN §6).
+   */
+  resolve_by?: 'uuid' | 'email';
 }
 
 /** A stored bounce. */

@@ -48,6 +48,13 @@ interface Resolved {
 
 async function resolve(deps: RecordDeps, input: BounceInput, now: string): Promise<Resolved> {
   const { subscribers } = deps;
+  if (input.resolve_by === 'email' && input.email) {
+    const found = await subscribers.findByEmail(input.email);
+    if (found.subscriber || found.tombstoned) return { ...found, created: false };
+    const bare = bareSubscriber(input.email, undefined, now);
+    if (await subscribers.create(bare)) return { subscriber: bare, tombstoned: false, created: true };
+    return { ...(await subscribers.findByEmail(input.email)), created: false };
+  }
   if (input.subscriber_uuid) {
     const byUuid = await subscribers.findByUuid(input.subscriber_uuid);
     if (byUuid) return { subscriber: byUuid, tombstoned: false, created: false };
@@ -64,7 +71,7 @@ async function resolve(deps: RecordDeps, input: BounceInput, now: string): Promi
 
 function toBounce(deps: RecordDeps, input: BounceInput, subscriber: Subscriber, now: string): Bounce {
   const createdAt = input.created_at ?? now;
-  const { email: _email, subscriber_uuid: _uuid, created_at: _at, ...rest } = input;
+  const { email: _email, subscriber_uuid: _uuid, created_at: _at, resolve_by: _by, ...rest } = input;
   return {
     ...rest,
     id: deps.ids.next(Date.parse(createdAt)),
