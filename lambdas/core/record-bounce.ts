@@ -46,27 +46,24 @@ interface Resolved {
   created: boolean;
 }
 
+/** The record of an address, created bare when there is none (nothing is lost for an unknown address). */
+async function byEmail(deps: RecordDeps, email: string, uuid: string | undefined, now: string): Promise<Resolved> {
+  const found = await deps.subscribers.findByEmail(email);
+  if (found.subscriber || found.tombstoned) return { ...found, created: false };
+  const bare = bareSubscriber(email, uuid, now);
+  if (await deps.subscribers.create(bare)) return { subscriber: bare, tombstoned: false, created: true };
+  // Another request created it between our read and write: use theirs.
+  return { ...(await deps.subscribers.findByEmail(email)), created: false };
+}
+
 async function resolve(deps: RecordDeps, input: BounceInput, now: string): Promise<Resolved> {
-  const { subscribers } = deps;
-  if (input.resolve_by === 'email' && input.email) {
-    const found = await subscribers.findByEmail(input.email);
-    if (found.subscriber || found.tombstoned) return { ...found, created: false };
-    const bare = bareSubscriber(input.email, undefined, now);
-    if (await subscribers.create(bare)) return { subscriber: bare, tombstoned: false, created: true };
-    return { ...(await subscribers.findByEmail(input.email)), created: false };
-  }
+  if (input.resolve_by === 'email' && input.email) return byEmail(deps, input.email, undefined, now);
   if (input.subscriber_uuid) {
-    const byUuid = await subscribers.findByUuid(input.subscriber_uuid);
+    const byUuid = await deps.subscribers.findByUuid(input.subscriber_uuid);
     if (byUuid) return { subscriber: byUuid, tombstoned: false, created: false };
     if (!input.email) throw new NotFoundError(`subscriber_uuid ${input.subscriber_uuid} not found`);
   }
-  const email = input.email as string;
-  const found = await subscribers.findByEmail(email);
-  if (found.subscriber || found.tombstoned) return { ...found, created: false };
-  const bare = bareSubscriber(email, input.subscriber_uuid, now);
-  if (await subscribers.create(bare)) return { subscriber: bare, tombstoned: false, created: true };
-  // Another request created it between our read and write: use theirs.
-  return { ...(await subscribers.findByEmail(email)), created: false };
+  return byEmail(deps, input.email as string, input.subscriber_uuid, now);
 }
 
 function toBounce(deps: RecordDeps, input: BounceInput, subscriber: Subscriber, now: string): Bounce {
