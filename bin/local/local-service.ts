@@ -75,7 +75,7 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
   });
   const server = createHttpServer({
     functions: {
-      webhook: httpFunction(createWebhookBounceHandler(deps), logger),
+      webhook: httpFunction(createWebhookBounceHandler({ ...deps, logger }), logger),
       api: httpFunction(createApiHandler(deps), logger),
     },
     authorize: createAuthorizer({ users }),
@@ -87,10 +87,11 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     user,
     deps,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // Let requests in flight finish (their handlers still need the database), then force the rest.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(force);
       db.destroy();
       await embedded?.close();
     },

@@ -10,10 +10,22 @@ const ENHANCED = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/;
 const BASIC = /\b([245]\d\d)\b/;
 
 const TEXT_RULES: readonly [RegExp, Reason][] = [
-  [/user unknown|unknown user|does not exist|doesn'?t exist|no such (user|mailbox|recipient)|recipient not found|unknown recipient|mailbox unavailable|invalid recipient|recipient (address )?rejected|address rejected|not a valid mailbox|no mailbox/i, 'user_unknown'],
-  [/host unknown|unknown host|domain not found|no such domain|host not found|nxdomain|unrouteable address/i, 'host_unknown'],
-  [/inactive|account (is )?disabled|mailbox (is )?disabled|not accepting|account has been disabled|suspended|deactivated|expired account/i, 'mailbox_inactive'],
-  [/quota|mailbox (is )?full|insufficient storage|over ?quota|exceeded storage|mailbox size limit/i, 'mailbox_full'],
+  [
+    /user unknown|unknown user|does not exist|doesn'?t exist|no such (user|mailbox|recipient)|recipient not found|unknown recipient|mailbox unavailable|invalid recipient|recipient (address )?rejected|address rejected|not a valid mailbox|no mailbox/i,
+    'user_unknown',
+  ],
+  [
+    /host unknown|unknown host|domain not found|no such domain|host not found|nxdomain|unrouteable address/i,
+    'host_unknown',
+  ],
+  [
+    /inactive|account (is )?disabled|mailbox (is )?disabled|not accepting|account has been disabled|suspended|deactivated|expired account/i,
+    'mailbox_inactive',
+  ],
+  [
+    /quota|mailbox (is )?full|insufficient storage|over ?quota|exceeded storage|mailbox size limit/i,
+    'mailbox_full',
+  ],
   [/too large|message size|size limit|exceeds .*size/i, 'message_too_large'],
   [/virus|malware|infected/i, 'virus'],
   [/dmarc|spf|dkim|authentication/i, 'policy'],
@@ -51,8 +63,10 @@ export function reasonFromStatus(status: string | undefined, text?: string): Rea
     if (subject === '7') {
       const fromText = reasonFromText(text);
       if (/dmarc|spf|dkim/i.test(text ?? '')) return 'policy';
-      if (fromText === 'spam_detected' || fromText === 'content_rejected' || fromText === 'virus') return fromText;
-      if (cls === '5' && code === '7.1') return fromText === 'unknown' || fromText === 'user_unknown' ? 'blocked' : fromText;
+      if (fromText === 'spam_detected' || fromText === 'content_rejected' || fromText === 'virus')
+        return fromText;
+      if (cls === '5' && code === '7.1')
+        return fromText === 'unknown' || fromText === 'user_unknown' ? 'blocked' : fromText;
       return fromText === 'unknown' ? 'policy' : fromText;
     }
     return reasonFromText(text);

@@ -47,7 +47,12 @@ interface Resolved {
 }
 
 /** The record of an address, created bare when there is none (nothing is lost for an unknown address). */
-async function byEmail(deps: RecordDeps, email: string, uuid: string | undefined, now: string): Promise<Resolved> {
+async function byEmail(
+  deps: RecordDeps,
+  email: string,
+  uuid: string | undefined,
+  now: string,
+): Promise<Resolved> {
   const found = await deps.subscribers.findByEmail(email);
   if (found.subscriber || found.tombstoned) return { ...found, created: false };
   const bare = bareSubscriber(email, uuid, now);
@@ -121,18 +126,16 @@ export async function recordBounce(
   const sub = subscriber as Subscriber;
   const { bounce, duplicate } = await deps.bounces.put(toBounce(deps, input, sub, now));
 
+  const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
   const rule = settings.actions[bounce.type];
+  // With no action to fire there is nothing to count (the default for soft bounces).
+  if (rule.action === 'none') return result;
   const windowStart = rule.window_days > 0 ? daysBefore(nowDate, rule.window_days) : undefined;
   const inWindow = !windowStart || bounce.created_at >= windowStart;
   // A record created just now holds no other bounce, so this one is the count.
-  const count =
-    created && !duplicate
-      ? inWindow
-        ? 1
-        : 0
-      : await deps.bounces.count(sub.email, bounce.type, windowStart);
-  const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
-  if (rule.action === 'none' || count < rule.count) return result;
+  const fresh = created && !duplicate;
+  const count = fresh ? Number(inWindow) : await deps.bounces.count(sub.email, bounce.type, windowStart);
+  if (count < rule.count) return result;
 
   const fired = sub.fired[bounce.type];
   if (fired && (!windowStart || fired.at >= windowStart)) {

@@ -20,16 +20,26 @@ interface SecretField {
 /** The secret fields of the settings, each with its key in the secret store. */
 function secretFields(s: BounceSettings): SecretField[] {
   return [
-    { key: 'sendgrid.key', read: (x) => x.sendgrid.key, write: (x, v) => void (x.sendgrid.key = v) },
+    {
+      key: 'sendgrid.key',
+      read: (x) => x.sendgrid.key,
+      write: (x, v) => {
+        x.sendgrid.key = v;
+      },
+    },
     {
       key: 'postmark.password',
       read: (x) => x.postmark.password,
-      write: (x, v) => void (x.postmark.password = v),
+      write: (x, v) => {
+        x.postmark.password = v;
+      },
     },
     {
       key: 'forwardemail.key',
       read: (x) => x.forwardemail.key,
-      write: (x, v) => void (x.forwardemail.key = v),
+      write: (x, v) => {
+        x.forwardemail.key = v;
+      },
     },
     ...s.mailboxes.map((m, i) => ({
       key: `mailboxes.${m.uuid}.password`,

@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { DisabledError } from '../core/errors.js';
 import type { SettingsSource } from '../core/ports.js';
 import { recordBounce } from '../core/record-bounce.js';
@@ -13,9 +14,12 @@ import { logger } from './logger.js';
 /** `POST /webhooks/bounce`: one bounce from a script or a mail server (DESIGN §4). */
 export interface WebhookDeps extends Pick<Deps, 'record' | 'authMode'> {
   settings: SettingsSource;
+  /** Defaults to the function's logger; the local server and benchmarks pass their own. */
+  logger?: Pick<Logger, 'info'>;
 }
 
 export function createWebhookBounceHandler(deps: WebhookDeps): HttpHandler {
+  const log = deps.logger ?? logger;
   return async (event) => {
     guardRoute(event, deps.authMode);
     const settings = await deps.settings.get();
@@ -27,7 +31,7 @@ export function createWebhookBounceHandler(deps: WebhookDeps): HttpHandler {
       deps.record.clock.now(),
     );
     const result = await recordBounce(deps.record, settings, input);
-    logger.info('bounce recorded', {
+    log.info('bounce recorded', {
       bounce_id: result.id,
       source: input.source,
       type: input.type,

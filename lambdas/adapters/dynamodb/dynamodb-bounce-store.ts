@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from '../../core/bounce.js';
 import type { BounceFilters, BounceQuery } from '../../core/bounce-query.js';
 import { InternalError } from '../../core/errors.js';
@@ -19,6 +21,14 @@ export class DynamoDbBounceStore implements BounceStore {
 
   /** Puts the item unless it exists; true when this call wrote it. */
   private async putOnce(item: Item, what: string): Promise<boolean> {
+    return (await this.putUnlessExists(item, what)).written;
+  }
+
+  /**
+   * Conditional put that, on failure, hands back the existing item: DynamoDB returns it with the
+   * failed condition (one request); emulators that do not (dynalite) cost one read more.
+   */
+  private async putUnlessExists(item: Item, what: string): Promise<{ written: boolean; existing?: Item }> {
     try {
       await storage(what, () =>
         this.db.send(
@@ -26,13 +36,15 @@ export class DynamoDbBounceStore implements BounceStore {
             TableName: this.table,
             Item: item,
             ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       );
-      return true;
+      return { written: true };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      return { written: false, ...(old ? { existing: unmarshall(old) } : {}) };
     }
   }
 
@@ -44,19 +56,27 @@ export class DynamoDbBounceStore implements BounceStore {
     // The event item claims the key and remembers the bounce as first stored, so a redelivery with a
     // later created_at or a fresh id still resolves to the one bounce.
     const eventKey = keys.event(bounce.event_key);
-    const first = await this.putOnce({ ...eventKey, bounce: JSON.stringify(bounce) }, 'claim event key');
-    if (first) {
+    const claim = await this.putUnlessExists(
+      { ...eventKey, bounce: JSON.stringify(bounce) },
+      'claim event key',
+    );
+    if (claim.written) {
       await this.putOnce(bounceToItem(bounce), 'store bounce');
       return { bounce, duplicate: false };
     }
-    const res = await storage('read event key', () =>
-      this.db.send(new GetCommand({ TableName: this.table, Key: eventKey, ConsistentRead: true })),
-    );
-    const stored = JSON.parse(String(res.Item?.bounce ?? 'null')) as Bounce | null;
+    const existing = claim.existing ?? (await this.readEvent(eventKey));
+    const stored = JSON.parse(String(existing?.bounce ?? 'null')) as Bounce | null;
     if (!stored) throw new InternalError(`event item ${bounce.event_key} holds no bounce`);
     // The first delivery may have stopped between claiming the key and storing the bounce.
-    if (res.Item?.deleted !== true) await this.putOnce(bounceToItem(stored), 'complete stored bounce');
+    if (existing?.deleted !== true) await this.putOnce(bounceToItem(stored), 'complete stored bounce');
     return { bounce: stored, duplicate: true };
+  }
+
+  private async readEvent(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const res = await storage('read event key', () =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
+    );
+    return res.Item;
   }
 
   async count(email: string, type: BounceType, since?: string): Promise<number> {

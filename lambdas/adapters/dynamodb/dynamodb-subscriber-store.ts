@@ -6,6 +6,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { BounceType } from '../../core/bounce.js';
+import { NotFoundError } from '../../core/errors.js';
 import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
 import type { Subscriber } from '../../core/subscriber.js';
 import { batchDelete, batchGet } from './batch.js';
@@ -172,18 +173,23 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
       values[':lk'] = keys.uuidLookup(changes.uuid);
       sets.push('lk = :lk');
     }
-    await storage('update subscriber', () =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.subscriber(email),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      ),
-    );
+    try {
+      await storage('update subscriber', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.subscriber(email),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`subscriber ${email} not found`);
+      throw error;
+    }
   }
 
   async erase(email: string): Promise<void> {

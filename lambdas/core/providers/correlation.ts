@@ -17,6 +17,7 @@ export function correlate(
     if (isUuid(value)) out.campaign_uuid = normaliseUuid(value);
     else out.meta = { ...meta, campaign_ref: value.slice(0, 200) };
   }
-  if (typeof subscriber === 'string' && isUuid(subscriber.trim())) out.subscriber_uuid = normaliseUuid(subscriber.trim());
+  if (typeof subscriber === 'string' && isUuid(subscriber.trim()))
+    out.subscriber_uuid = normaliseUuid(subscriber.trim());
   return out;
 }

@@ -1,0 +1,69 @@
+/**
+ * `npm run bench [-- section...]`: prints reproducible figures, never fails on them. Sections load
+ * lazily, so one section does not pay for another's dependencies.
+ */
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+interface Section {
+  name: string;
+  title: string;
+  /** Prints its details as it goes; returns its lines for the closing summary. */
+  run: () => Promise<string[]>;
+}
+
+const SECTIONS: readonly Section[] = [
+  {
+    name: 'dynamodb',
+    title: 'DynamoDB requests per recorded bounce (dynalite, real SDK)',
+    run: () => import('./bench/requests-per-bounce.js').then((m) => m.benchRequestsPerBounce()),
+  },
+  {
+    name: 'handler',
+    title: 'Webhook handler time per event, storage in memory',
+    run: () => import('./bench/handler-time.js').then((m) => m.benchHandlerTime()),
+  },
+  {
+    name: 'load',
+    title: 'Load on the local service',
+    run: () => import('./bench/load.js').then((m) => m.benchLoad()),
+  },
+];
+
+function machine(): string {
+  const cpu = cpus();
+  const gib = (totalmem() / 2 ** 30).toFixed(1);
+  const model = cpu[0]?.model.trim() ?? 'unknown cpu';
+  // The load average says whether other work shared the machine: the figures are only as quiet as it.
+  const load = loadavg()[0]?.toFixed(2);
+  return `node ${process.version}, ${platform()} ${release()}, ${model} x ${cpu.length} cores, ${gib} GiB, load ${load}`;
+}
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !SECTIONS.some((s) => s.name === name));
+if (unknown.length) {
+  console.error(
+    `unknown section ${unknown.join(', ')}; choose from ${SECTIONS.map((s) => s.name).join(', ')}`,
+  );
+  process.exit(2);
+}
+const chosen = wanted.length ? SECTIONS.filter((s) => wanted.includes(s.name)) : SECTIONS;
+
+console.log(`machine: ${machine()}\n`);
+const summary: string[] = [];
+for (const section of chosen) {
+  console.log(`== ${section.name}: ${section.title}`);
+  const started = Date.now();
+  try {
+    summary.push(...(await section.run()).map((line) => `${section.name}: ${line}`));
+  } catch (error) {
+    // A section that breaks is a finding, not a reason to skip the others.
+    console.log(`  !! failed: ${(error as Error).stack ?? error}`);
+    summary.push(`${section.name}: FAILED (${(error as Error).message})`);
+    process.exitCode = 1;
+  }
+  console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+}
+console.log('== summary');
+for (const line of summary) console.log(`  ${line}`);

@@ -1,0 +1,87 @@
+import type { BounceType } from '../../core/bounce.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
+import type { Subscriber } from '../../core/subscriber.js';
+import type { MemoryState } from './memory-state.js';
+
+/**
+ * SubscriberStore over process memory, with the DynamoDB store's semantics: conditional writes become
+ * checks on the map, and callers get copies, never the stored objects.
+ */
+export class MemorySubscriberStore implements SubscriberStore {
+  constructor(private readonly state: MemoryState) {}
+
+  async findByEmail(email: string): Promise<EmailLookup> {
+    const subscriber = this.state.subscribers.get(email);
+    return {
+      subscriber: subscriber ? structuredClone(subscriber) : null,
+      tombstoned: this.state.isTombstoned(email),
+    };
+  }
+
+  async findByUuid(uuid: string): Promise<Subscriber | null> {
+    const [email] = this.state.uuids.get(uuid) ?? [];
+    const subscriber = email === undefined ? undefined : this.state.subscribers.get(email);
+    return subscriber ? structuredClone(subscriber) : null;
+  }
+
+  async create(subscriber: Subscriber): Promise<boolean> {
+    if (this.state.subscribers.has(subscriber.email)) return false;
+    const stored = structuredClone(subscriber);
+    this.state.subscribers.set(stored.email, stored);
+    this.state.indexUuid(stored);
+    return true;
+  }
+
+  async applyAction(change: ActionChange): Promise<boolean> {
+    const { subscriber, entry, windowStart } = change;
+    const stored = this.state.subscribers.get(subscriber.email);
+    if (!stored) return false;
+    const fired = stored.fired[entry.type];
+    if (fired && !(windowStart && fired.at < windowStart)) return false;
+    stored.fired[entry.type] = {
+      action: entry.action,
+      at: entry.at,
+      bounce_id: entry.bounce_id,
+      emitted: false,
+    };
+    stored.history.push({ ...entry });
+    stored.updated_at = entry.at;
+    if (entry.action === 'blocklist') stored.status = 'blocklisted';
+    if (entry.action === 'blocklist' || entry.action === 'unsubscribe') {
+      // The lists the caller read, as the DynamoDB update names them: a list added since stays as is.
+      for (const list of Object.keys(subscriber.lists)) stored.lists[list] = 'unsubscribed';
+    }
+    return true;
+  }
+
+  async markEmitted(email: string, type: BounceType, bounceId: string): Promise<void> {
+    const fired = this.state.subscribers.get(email)?.fired[type];
+    if (fired?.bounce_id === bounceId) fired.emitted = true;
+  }
+
+  async erase(email: string): Promise<void> {
+    this.state.tombstone(email);
+    for (const bounce of this.state.bouncesOf(email)) {
+      this.state.removeBounce(bounce.id);
+      if (bounce.event_key) this.state.events.delete(bounce.event_key);
+    }
+    const subscriber = this.state.subscribers.get(email);
+    if (!subscriber) return;
+    this.state.unindexUuid(subscriber);
+    this.state.subscribers.delete(email);
+  }
+
+  async update(email: string, changes: SubscriberChanges, at: string): Promise<void> {
+    const stored = this.state.subscribers.get(email);
+    if (!stored) throw new NotFoundError(`subscriber ${email} not found`);
+    if (changes.status === 'enabled' && stored.status === 'blocklisted') stored.fired = {};
+    this.state.unindexUuid(stored);
+    if (changes.uuid !== undefined) stored.uuid = changes.uuid;
+    if (changes.name !== undefined) stored.name = changes.name;
+    if (changes.status !== undefined) stored.status = changes.status;
+    if (changes.lists !== undefined) stored.lists = { ...changes.lists };
+    stored.updated_at = at;
+    this.state.indexUuid(stored);
+  }
+}
