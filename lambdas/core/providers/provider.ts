@@ -32,6 +32,11 @@ export interface CertificateLoader {
   load(url: string): Promise<string>;
 }
 
+/** Confirms an SNS subscription (GET of its SubscribeURL, already checked to be SNS's own). */
+export interface SubscriptionConfirmer {
+  confirm(subscribeUrl: string): Promise<void>;
+}
+
 export interface ProviderDeps {
   clock: Clock;
   certificates: CertificateLoader;
