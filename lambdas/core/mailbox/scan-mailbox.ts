@@ -1,0 +1,192 @@
+import type { BounceInput } from '../bounce.js';
+import { typeForReason } from '../classify.js';
+import { correlate } from '../providers/correlation.js';
+import { type RecordDeps, recordBounce } from '../record-bounce.js';
+import type { BounceSettings, MailboxSettings } from '../settings.js';
+import type {
+  MailboxConnector,
+  MailboxSession,
+  MailboxStateStore,
+  MailParser,
+  ParsedMail,
+  UidState,
+} from './ports.js';
+import { emptyReport, type ScanReport } from './scan-report.js';
+
+export interface ScanDeps {
+  record: RecordDeps;
+  connector: MailboxConnector;
+  parse: MailParser;
+  state: MailboxStateStore;
+}
+
+export interface ScanOptions {
+  /** Who holds the lease (the Lambda request id); released at the end. */
+  owner: string;
+  /** Stop fetching after this time, so the scan ends inside the function's timeout. */
+  deadline: Date;
+  /** How long the lease lasts if the scan dies without releasing it. */
+  leaseMs: number;
+}
+
+export const MAX_ATTEMPTS = 3;
+
+export function mailboxSource(mailbox: MailboxSettings): string {
+  return `pop3:${mailbox.username ? `${mailbox.username}@` : ''}${mailbox.host}`;
+}
+
+type Verdict = 'delete' | 'unattributed' | 'kept';
+
+function bouncesOf(parsed: ParsedMail, uid: string, mailbox: MailboxSettings): BounceInput[] {
+  const complaint = parsed.kind === 'feedback';
+  const failed = complaint ? parsed.recipients : parsed.recipients.filter((r) => r.action === 'failed');
+  const messageKey = parsed.message_id ?? `uid:${mailbox.uuid}:${uid}`;
+  return failed.map((r) => ({
+    email: r.email,
+    type: complaint
+      ? 'complaint'
+      : r.hard === true
+        ? 'hard'
+        : r.hard === false
+          ? 'soft'
+          : typeForReason(r.reason),
+    reason: complaint ? 'complaint' : r.reason,
+    ...(r.status ? { status: r.status } : {}),
+    ...(r.diagnostic ? { diagnostic: r.diagnostic.slice(0, 1000) } : {}),
+    source: mailboxSource(mailbox),
+    ...correlate(parsed.campaign, parsed.subscriber, {
+      mailbox: mailbox.uuid,
+      uidl: uid,
+      ...(parsed.message_id ? { message_id: parsed.message_id } : {}),
+      ...(parsed.original_message_id ? { original_message_id: parsed.original_message_id } : {}),
+      ...(parsed.feedback_type ? { feedback_type: parsed.feedback_type } : {}),
+    }),
+    event_key: `pop3:${messageKey}:${r.email}`,
+    resolve_by: 'email' as const,
+  }));
+}
+
+/** Records what a message says and decides whether it may leave the server (DESIGN §7). */
+async function handle(
+  deps: ScanDeps,
+  settings: BounceSettings,
+  mailbox: MailboxSettings,
+  uid: string,
+  parsed: ParsedMail,
+  report: ScanReport,
+): Promise<Verdict> {
+  if (parsed.kind === 'not-bounce') return 'kept';
+  if (parsed.kind === 'autoreply' || parsed.kind === 'delivered') {
+    report.ignored++;
+    return 'delete';
+  }
+  const bounces = bouncesOf(parsed, uid, mailbox);
+  if (bounces.length === 0) {
+    const delayed = parsed.recipients.filter((r) => r.action === 'delayed').length;
+    if (parsed.recipients.length === 0) return 'unattributed';
+    report.deferred += delayed;
+    report.ignored++;
+    return 'delete';
+  }
+  for (const bounce of bounces) {
+    const result = await recordBounce(deps.record, settings, bounce);
+    if (result.duplicate) report.duplicates++;
+    else if (result.id && bounce.type === 'complaint') report.complaints++;
+    else if (result.id) report.recorded++;
+  }
+  return 'delete';
+}
+
+async function fail(
+  deps: ScanDeps,
+  box: string,
+  uid: string,
+  prior: UidState | undefined,
+  error: unknown,
+  report: ScanReport,
+) {
+  const attempts = (prior?.attempts ?? 0) + 1;
+  const stuck = attempts >= MAX_ATTEMPTS;
+  const note = (error as Error)?.message?.slice(0, 200) ?? 'failed';
+  await deps.state.putState(box, uid, { status: stuck ? 'stuck' : 'failed', attempts, note });
+  if (stuck) report.stuck++;
+  else report.failed++;
+}
+
+/**
+ * One scan of one mailbox: lease it, list by UIDL, fetch up to `max_per_scan` new messages, parse,
+ * record, and DELE only what was durably recorded or is safe to drop (auto-replies, delivered and
+ * delayed notices). Human mail and unattributable bounces stay untouched and are not fetched again;
+ * a message that keeps failing is skipped as `stuck` after 3 attempts. Deletions take effect only at
+ * a clean QUIT, so a dropped connection deletes nothing, and event keys keep the re-fetch from
+ * counting twice.
+ */
+export async function scanMailbox(
+  deps: ScanDeps,
+  settings: BounceSettings,
+  mailbox: MailboxSettings,
+  options: ScanOptions,
+): Promise<ScanReport> {
+  const report = emptyReport(mailbox.uuid);
+  const box = mailbox.uuid;
+  const now = () => deps.record.clock.now();
+  const until = new Date(now().getTime() + options.leaseMs).toISOString();
+  if (!(await deps.state.acquireLease(box, options.owner, now().toISOString(), until))) {
+    return { ...report, locked: true };
+  }
+  let session: MailboxSession | undefined;
+  try {
+    session = await deps.connector.connect(mailbox);
+    const listing = await session.uidl();
+    report.on_server = listing.length;
+    const states = await deps.state.states(box);
+    await deps.state.prune(
+      box,
+      [...states.keys()].filter((uid) => !listing.some((m) => m.uid === uid)),
+    );
+    for (const { n, uid } of listing) {
+      const prior = states.get(uid);
+      if (prior && prior.status !== 'failed') {
+        report.left++;
+        continue;
+      }
+      if (report.fetched >= mailbox.max_per_scan || now() >= options.deadline) {
+        report.stopped_early = now() >= options.deadline;
+        continue;
+      }
+      report.fetched++;
+      let raw: Uint8Array;
+      try {
+        raw = await session.retr(n);
+      } catch (error) {
+        // The session is gone: charge this message (one that always breaks the connection ends up
+        // stuck instead of blocking the mailbox) and end the scan; nothing marked is deleted.
+        await fail(deps, box, uid, prior, error, report);
+        throw error;
+      }
+      let verdict: Verdict;
+      try {
+        verdict = await handle(deps, settings, mailbox, uid, await deps.parse(raw), report);
+      } catch (error) {
+        await fail(deps, box, uid, prior, error, report);
+        continue;
+      }
+      if (verdict === 'delete') {
+        await session.dele(n);
+        report.deleted++;
+      } else {
+        await deps.state.putState(box, uid, { status: verdict, attempts: 0 });
+        report.left++;
+        if (verdict === 'unattributed') report.unattributed++;
+      }
+    }
+    await session.quit();
+    await deps.state.setLastScan(box, now().toISOString());
+  } catch (error) {
+    session?.close();
+    report.error = (error as Error)?.message?.slice(0, 200) ?? 'scan failed';
+  } finally {
+    await deps.state.releaseLease(box, options.owner);
+  }
+  return report;
+}
