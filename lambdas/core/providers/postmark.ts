@@ -1,0 +1,196 @@
+import { constantTimeEqual, parseAuthorization } from '../authenticate.js';
+import type { BounceInput, BounceType } from '../bounce.js';
+import { enhancedStatus } from '../classify.js';
+import { normaliseEmail } from '../email.js';
+import { UnauthenticatedError, ValidationError } from '../errors.js';
+import type { Reason } from '../reasons.js';
+import type { BounceSettings } from '../settings.js';
+import { parseTimestamp } from '../timestamp.js';
+import { correlate } from './correlation.js';
+import type { Provider, ProviderOutcome, ProviderRequest } from './provider.js';
+
+type Json = Record<string, unknown>;
+type Mapping = { type: BounceType; reason: Reason };
+
+const MAX_DIAGNOSTIC = 1000;
+
+/** Postmark's bounce `Type` (DESIGN §6), keyed in lower case. Absent types are informational: ignored. */
+const TYPES: ReadonlyMap<string, Mapping> = new Map([
+  ['hardbounce', { type: 'hard', reason: 'user_unknown' }],
+  ['bademailaddress', { type: 'hard', reason: 'user_unknown' }],
+  ['manuallydeactivated', { type: 'hard', reason: 'on_suppression_list' }],
+  ['spamcomplaint', { type: 'complaint', reason: 'complaint' }],
+  ['softbounce', { type: 'soft', reason: 'mailbox_full' }],
+  ['transient', { type: 'soft', reason: 'unknown' }],
+  ['dnserror', { type: 'soft', reason: 'network' }],
+  ['blocked', { type: 'soft', reason: 'blocked' }],
+  ['spamnotification', { type: 'soft', reason: 'spam_detected' }],
+  ['dmarcpolicy', { type: 'soft', reason: 'policy' }],
+]);
+
+/** A Broadcast stream reports bounces as suppressions; other reasons (manual, unsuppress) are not. */
+const SUPPRESSIONS: ReadonlyMap<string, Mapping> = new Map([
+  ['hardbounce', { type: 'hard', reason: 'on_suppression_list' }],
+  ['spamcomplaint', { type: 'complaint', reason: 'complaint' }],
+]);
+
+function verifyCredentials(request: ProviderRequest, settings: BounceSettings): void {
+  const { username, password } = settings.postmark;
+  if (!username || !password)
+    throw new UnauthenticatedError('postmark.username and password are not configured');
+  const given = parseAuthorization(request.headers.authorization);
+  // Both compared, always: which half was wrong must not show in the timing.
+  const userOk = constantTimeEqual(given.user, username);
+  const passwordOk = constantTimeEqual(given.token, password);
+  if (!userOk || !passwordOk) throw new UnauthenticatedError('invalid webhook credentials');
+}
+
+// Every string literal, and an integer right after a string followed by a colon. Matching strings
+// whole keeps a quote inside a value from being read as the start of a key.
+const STRING_OR_KEYED_INTEGER = /("(?:[^"\\]|\\[\s\S])*")(?:(\s*:\s*)(-?\d+)(?![\d.eE]))?/g;
+
+/**
+ * `ID` is an int64 (the docs' example is 4323372036854775807) that JSON.parse would round, so its
+ * digits are quoted before parsing and kept as a string.
+ */
+export function parsePostmarkBody(rawBody: Buffer): Json {
+  const text = rawBody
+    .toString('utf8')
+    .replace(STRING_OR_KEYED_INTEGER, (match, key: string, colon?: string, digits?: string) =>
+      key === '"ID"' && digits !== undefined ? `${key}${colon}"${digits}"` : match,
+    );
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (cause) {
+    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError('body', 'must be one JSON object (a Postmark webhook record)');
+  }
+  return body as Json;
+}
+
+function str(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+/** A malformed date loses only the date: the bounce is still recorded, at the clock's now. */
+function when(value: unknown, field: string): string | undefined {
+  try {
+    return value === undefined ? undefined : parseTimestamp(value, field);
+  } catch {
+    return undefined;
+  }
+}
+
+function compactMeta(record: Json, keys: readonly string[]): Json {
+  const meta: Json = {};
+  for (const key of keys) {
+    const value = record[key];
+    const kept = typeof value === 'number' && Number.isFinite(value) ? value : str(value)?.slice(0, 200);
+    if (kept !== undefined) meta[key] = kept;
+  }
+  return meta;
+}
+
+function metadata(record: Json): Json {
+  const m = record.Metadata;
+  return typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as Json) : {};
+}
+
+/** What a bounce and a suppression share; they differ in where the address, time and key come from. */
+function toBounce(
+  record: Json,
+  mapping: Mapping,
+  email: string,
+  at: { value: unknown; field: string },
+  eventKey: string,
+  meta: Json,
+): BounceInput {
+  const m = metadata(record);
+  const out: BounceInput = {
+    email,
+    ...mapping,
+    source: 'postmark',
+    ...correlate(m.stmails_campaign, m.stmails_subscriber, meta),
+    resolve_by: 'email',
+    event_key: eventKey,
+  };
+  const createdAt = when(at.value, at.field);
+  if (createdAt) out.created_at = createdAt;
+  return out;
+}
+
+function bounce(record: Json, recordType: string, mapping: Mapping): BounceInput {
+  const email = normaliseEmail(typeof record.Email === 'string' ? record.Email : '', 'Email');
+  const key = `postmark:${recordType}:${str(record.MessageID) ?? ''}:${email}:${str(record.BouncedAt) ?? ''}`;
+  const meta = compactMeta({ ...record, RecordType: recordType }, [
+    'RecordType',
+    'ID',
+    'Type',
+    'TypeCode',
+    'MessageID',
+    'MessageStream',
+    'ServerID',
+    'Tag',
+  ]);
+  const out = toBounce(record, mapping, email, { value: record.BouncedAt, field: 'BouncedAt' }, key, meta);
+  const details = str(record.Details)?.slice(0, MAX_DIAGNOSTIC);
+  const status = enhancedStatus(details) ?? enhancedStatus(str(record.Description));
+  if (status) out.status = status;
+  if (details) out.diagnostic = details;
+  return out;
+}
+
+function suppression(record: Json, mapping: Mapping): BounceInput {
+  const email = normaliseEmail(typeof record.Recipient === 'string' ? record.Recipient : '', 'Recipient');
+  const key = `postmark:SubscriptionChange:${email}:${str(record.ChangedAt) ?? ''}`;
+  const meta = compactMeta({ ...record, RecordType: 'SubscriptionChange' }, [
+    'RecordType',
+    'MessageID',
+    'MessageStream',
+    'ServerID',
+    'Origin',
+    'SuppressionReason',
+    'Tag',
+  ]);
+  return toBounce(record, mapping, email, { value: record.ChangedAt, field: 'ChangedAt' }, key, meta);
+}
+
+function ignored(): ProviderOutcome {
+  return { kind: 'events', bounces: [], ignored: 1, skipped: 0 };
+}
+
+function one(bounce: BounceInput): ProviderOutcome {
+  return { kind: 'events', bounces: [bounce], ignored: 0, skipped: 0 };
+}
+
+/**
+ * Postmark's bounce, spam complaint and subscription change webhooks (DESIGN §6), authenticated by
+ * the basic-auth credentials put in the webhook URL. Records that are not bounces, and bounce types
+ * that are informational (AutoResponder, OpenRelayTest, ...) or new to us, are acknowledged and
+ * ignored, never answered with a 4xx (listmonk's 400 for them is one of its bugs).
+ */
+export const postmarkProvider: Provider = {
+  name: 'postmark',
+  verifiesBeforeEnabledCheck: false,
+  async handle(request, settings): Promise<ProviderOutcome> {
+    verifyCredentials(request, settings);
+    const record = parsePostmarkBody(request.rawBody);
+    // The Bounces API shape has no RecordType; its records are bounces.
+    const recordType = str(record.RecordType) ?? (str(record.Type) ? 'Bounce' : '');
+    if (recordType === 'Bounce' || recordType === 'SpamComplaint') {
+      // A complaint record names its type too; without one, the record type says it all.
+      const type = str(record.Type) ?? (recordType === 'SpamComplaint' ? 'SpamComplaint' : '');
+      const mapping = TYPES.get(type.toLowerCase());
+      return mapping ? one(bounce(record, recordType, mapping)) : ignored();
+    }
+    if (recordType === 'SubscriptionChange' && record.SuppressSending === true) {
+      const mapping = SUPPRESSIONS.get(str(record.SuppressionReason)?.toLowerCase() ?? '');
+      return mapping ? one(suppression(record, mapping)) : ignored();
+    }
+    return ignored();
+  },
+};
