@@ -15,7 +15,10 @@ import { type Deps, depsFromParts } from '../../lambdas/handlers/deps.js';
 import { httpFunction } from '../../lambdas/handlers/http/http-function.js';
 import { logger as defaultLogger } from '../../lambdas/handlers/logger.js';
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
+import { providerAdapters } from '../../lambdas/handlers/webhooks/provider-function.js';
+import type { ProviderWebhookDeps } from '../../lambdas/handlers/webhooks/provider-webhook.js';
 import { ensureTable, localClientConfig, startDynalite } from './local-dynamodb.js';
+import { providerFunctions } from './provider-functions.js';
 import { createHttpServer, listen } from './server.js';
 
 export interface LocalOptions {
@@ -30,6 +33,8 @@ export interface LocalOptions {
   users?: PlainUser[];
   /** Where `npm run users` keeps local API users; read on every change. */
   usersFile?: string;
+  /** SNS certificate loader and subscription confirmer; tests pass fakes that stay on loopback. */
+  providerAdapters?: Pick<ProviderWebhookDeps, 'certificates' | 'confirmer'>;
   /** Settings the local service starts from; processing and webhooks are on for local use. */
   deployDefaults?: unknown;
 }
@@ -77,6 +82,7 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     functions: {
       webhook: httpFunction(createWebhookBounceHandler({ ...deps, logger }), logger),
       api: httpFunction(createApiHandler(deps), logger),
+      ...providerFunctions({ ...deps, ...(options.providerAdapters ?? providerAdapters()), logger }, logger),
     },
     authorize: createAuthorizer({ users }),
     logger,

@@ -4,6 +4,13 @@ import type { Permission } from '../core/permissions.js';
 export const FUNCTIONS = {
   webhook: { entry: 'lambdas/handlers/webhook-bounce.ts', description: 'generic bounce webhook' },
   api: { entry: 'lambdas/handlers/api.ts', description: 'bounces, subscribers and settings API' },
+  sesWebhook: { entry: 'lambdas/handlers/webhooks/ses.ts', description: 'Amazon SES bounces via SNS' },
+  sendgridWebhook: { entry: 'lambdas/handlers/webhooks/sendgrid.ts', description: 'SendGrid event webhook' },
+  postmarkWebhook: { entry: 'lambdas/handlers/webhooks/postmark.ts', description: 'Postmark bounce webhook' },
+  forwardemailWebhook: {
+    entry: 'lambdas/handlers/webhooks/forwardemail.ts',
+    description: 'Forward Email webhook',
+  },
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -54,6 +61,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:get' },
   { method: 'PUT', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:manage' },
   { method: 'GET', path: '/api/openapi.json', fn: 'api', auth: 'public' },
+  // Providers cannot sign SigV4 or hold API users: each verifies itself in its handler (DESIGN §6).
+  { method: 'POST', path: '/webhooks/service/ses', fn: 'sesWebhook', auth: 'public' },
+  { method: 'POST', path: '/webhooks/service/sendgrid', fn: 'sendgridWebhook', auth: 'public' },
+  { method: 'POST', path: '/webhooks/service/postmark', fn: 'postmarkWebhook', auth: 'public' },
+  { method: 'POST', path: '/webhooks/service/forwardemail', fn: 'forwardemailWebhook', auth: 'public' },
 ];
 
 export function routeKey(method: string, path: string): string {

@@ -1,0 +1,68 @@
+import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import type { BounceSettings } from '../settings.js';
+import type { Provider, ProviderDeps, ProviderOutcome, ProviderRequest } from './provider.js';
+import { mapSesMessage } from './ses-mapping.js';
+import {
+  checkSubscribeUrl,
+  isSigningCertUrl,
+  parseSnsMessage,
+  type SnsMessage,
+  verifySnsSignature,
+} from './sns-message.js';
+
+/**
+ * Amazon SES feedback delivered by SNS over HTTPS (DESIGN §6). Order matters: the signature is
+ * checked before anything in the body is believed, and the topic before anything is done, because
+ * any AWS account can point a validly signed topic at this endpoint.
+ */
+
+async function verify(message: SnsMessage, deps: ProviderDeps): Promise<void> {
+  // Checked before the fetch: the URL decides whose certificate would vouch for the message.
+  if (!isSigningCertUrl(message.SigningCertURL))
+    throw new UnauthenticatedError('SNS SigningCertURL is not an Amazon SNS certificate URL');
+  const pem = await deps.certificates.load(message.SigningCertURL);
+  verifySnsSignature(message, pem, deps.clock.now());
+}
+
+function confirmation(message: SnsMessage, settings: BounceSettings): ProviderOutcome {
+  const subscribeUrl = checkSubscribeUrl(message.SubscribeURL, message.TopicArn);
+  if (!settings.ses.auto_confirm) {
+    return {
+      kind: 'ack',
+      note:
+        `subscription to ${message.TopicArn} not confirmed (settings: ses.auto_confirm is off); ` +
+        'turn ses.auto_confirm on, then request confirmation again from the SNS console',
+    };
+  }
+  return { kind: 'confirm', subscribeUrl, topicArn: message.TopicArn };
+}
+
+export const sesProvider: Provider = {
+  name: 'ses',
+  // A verified SubscriptionConfirmation is confirmed even while processing is off, so a subscription
+  // made at deploy time does not expire unconfirmed (it records nothing).
+  verifiesBeforeEnabledCheck: true,
+
+  async handle(
+    request: ProviderRequest,
+    settings: BounceSettings,
+    deps: ProviderDeps,
+  ): Promise<ProviderOutcome> {
+    const message = parseSnsMessage(request.rawBody, request.headers);
+    await verify(message, deps);
+    if (!settings.ses.topic_arns.includes(message.TopicArn))
+      throw new ForbiddenError(`SNS topic ${message.TopicArn} is not allowed (settings: ses.topic_arns)`);
+    switch (message.Type) {
+      case 'SubscriptionConfirmation':
+        return confirmation(message, settings);
+      case 'UnsubscribeConfirmation':
+        // Its SubscribeURL would subscribe the endpoint again (listmonk follows it by mistake).
+        return { kind: 'ack', note: `unsubscribed from ${message.TopicArn}; not re-subscribing` };
+      case 'Notification':
+        return {
+          kind: 'events',
+          ...mapSesMessage(message.Message, { snsMessageId: message.MessageId, topicArn: message.TopicArn }),
+        };
+    }
+  },
+};
