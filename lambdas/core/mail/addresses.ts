@@ -1,32 +1,45 @@
 import { normaliseEmail } from '../email.js';
 
-// Lenient on purpose: bounce text wraps addresses in <>, quotes, brackets and trailing punctuation.
-const ADDRESS = /[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+/gi;
+const LOCAL_CHAR = /[a-z0-9!#$%&'*+/=?^_`{|}~.-]/i;
+const DOMAIN_CHAR = /[a-z0-9.-]/i;
+const MAX_LOCAL = 64;
+const MAX_DOMAIN = 253;
 
-/** The bare mailbox in a field value (`rfc822; <Ann@Example.com>`), lower-cased, or undefined. */
-export function addressIn(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const stripped = value.replace(/^\s*[a-z0-9-]+\s*;/i, '');
-  ADDRESS.lastIndex = 0;
-  const m = ADDRESS.exec(stripped);
-  return m ? clean(m[0]) : undefined;
-}
-
-/** Every mailbox in a text, in order, lower-cased and de-duplicated. */
+/**
+ * Every mailbox in a text, in order, lower-cased and de-duplicated. It grows each address outwards
+ * from an `@` within RFC 5321 lengths instead of running a pattern over the text, so the cost stays
+ * linear in the text whatever it holds (a pattern with nested repetition is quadratic on long runs).
+ */
 export function addressesIn(text: string, max = 200): string[] {
   const found: string[] = [];
-  ADDRESS.lastIndex = 0;
-  for (let m = ADDRESS.exec(text); m && found.length < max; m = ADDRESS.exec(text)) {
-    const address = clean(m[0]);
+  let at = text.indexOf('@');
+  let scanned = 0;
+  while (at >= 0 && found.length < max && scanned < 10_000) {
+    scanned++;
+    let start = at;
+    while (start > 0 && at - start < MAX_LOCAL && LOCAL_CHAR.test(text[start - 1] as string)) start--;
+    let end = at + 1;
+    while (end < text.length && end - at <= MAX_DOMAIN && DOMAIN_CHAR.test(text[end] as string)) end++;
+    const address = clean(text.slice(start, at), text.slice(at + 1, end));
     if (address && !found.includes(address)) found.push(address);
+    at = text.indexOf('@', at + 1);
   }
   return found;
 }
 
-function clean(raw: string): string | undefined {
-  const address = raw.toLowerCase().replace(/^[.'`{|}~-]+/, '');
+/** The first mailbox in a field value (`rfc822; <Ann@Example.com>`), lower-cased, or undefined. */
+export function addressIn(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return addressesIn(value.replace(/^\s*[a-z0-9-]+\s*;/i, ''), 1)[0];
+}
+
+function clean(rawLocal: string, rawDomain: string): string | undefined {
+  // Quotes, dots and dashes at the edges belong to the surrounding prose, not to the address.
+  const local = rawLocal.replace(/^[.'`{|}~=-]+/, '');
+  const domain = rawDomain.replace(/^[.-]+/, '').replace(/[.-]+$/, '');
+  if (!local || !domain.includes('.')) return undefined;
   try {
-    return normaliseEmail(address);
+    return normaliseEmail(`${local}@${domain}`);
   } catch {
     return undefined;
   }

@@ -1,15 +1,19 @@
 /**
- * Every parse is bounded by size and iteration counts rather than by a clock (core has no clock):
- * a hostile or truncated message costs at most a few passes over these many bytes, whatever its shape.
+ * Every parse is bounded by sizes and counts rather than by a clock (core has none, DESIGN §1): each
+ * step makes a fixed number of linear passes over at most these many characters, and no pattern
+ * can backtrack over more than one bounded line, so a truncated or hostile message ends in bounded
+ * time whatever its shape (2 MB of anything parses in well under 100 ms; see the robustness tests
+ * and the truncation run of `npm run bench`). A caller that wants a wall-clock bound on top can race
+ * the promise, but it never needs to.
  */
 export interface ParseLimits {
   /** Bytes of the raw message read; the rest is dropped as if the message had been truncated there. */
   maxMessageBytes: number;
-  /** Header bytes across every MIME part (postal-mime rejects beyond it; we then scan the raw text). */
+  /** Bytes of the top-level header read. */
   maxHeaderBytes: number;
-  /** MIME multipart nesting depth (postal-mime rejects beyond it). */
+  /** Multipart nesting followed; deeper parts are not looked at. */
   maxMimeDepth: number;
-  /** MIME parts looked at after parsing; a report puts its evidence in the first few. */
+  /** MIME entities visited in all; a report puts its evidence in the first few. */
   maxParts: number;
   /** Recipients reported per message. */
   maxRecipients: number;
@@ -17,7 +21,7 @@ export interface ParseLimits {
   maxTextChars: number;
   /** Characters of one line handed to a regular expression. */
   maxLineChars: number;
-  /** Characters of a report part (delivery-status, feedback-report, returned headers) read. */
+  /** Characters of one part read (a report, the returned headers, a text part). */
   maxReportChars: number;
   /** Characters kept of a diagnostic. */
   maxDiagnosticChars: number;

@@ -9,7 +9,7 @@ export interface ParsedRecipient {
   email: string;
   /** Enhanced status (`5.1.1`) as the message states it, else null. */
   status: string | null;
-  /** Whether the address is dead (DESIGN §3); null where the question does not apply (delivered, complaint). */
+  /** Whether the address is dead (DESIGN §3); null where that does not apply (delivered, complaint). */
   hard: boolean | null;
   action: RecipientAction;
   reason: Reason;

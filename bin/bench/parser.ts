@@ -1,0 +1,113 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
+import { formatCount, formatMs, summarise, table } from './stats.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CORPUS = resolve(ROOT, '../shared/corpus');
+const FIXTURES = join(ROOT, 'test/fixtures/mail');
+const WARMUP_ROUNDS = 3;
+const MIN_MESSAGES = 5_000;
+const CUT_POINTS = 20;
+const TARGET_PER_SECOND = 1_800;
+
+/** Every `.eml` below `dir`, read into memory so the timing holds the parser only. */
+function messages(dir: string): { name: string; bytes: Uint8Array }[] {
+  const out: { name: string; bytes: Uint8Array }[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...messages(path));
+    else if (entry.name.endsWith('.eml')) out.push({ name: path, bytes: readFileSync(path) });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Failures are counted, not thrown: a benchmark prints figures and never asserts. */
+async function timed(bytes: Uint8Array): Promise<{ ms: number; failed: boolean }> {
+  const t0 = performance.now();
+  try {
+    await parseBounce(bytes);
+    return { ms: performance.now() - t0, failed: false };
+  } catch {
+    return { ms: performance.now() - t0, failed: true };
+  }
+}
+
+/**
+ * Warm, in-process throughput of the mailbox parser (DESIGN §9) over the labelled corpus when
+ * `../shared/corpus` exists, else over the project's own fixtures; then every message cut at
+ * `CUT_POINTS` places, the shape a connection dropped mid-RETR leaves behind.
+ */
+export async function benchParser(): Promise<string[]> {
+  const source = existsSync(join(CORPUS, 'eml')) ? join(CORPUS, 'eml') : FIXTURES;
+  const mail = messages(source);
+  if (mail.length === 0) return [`no messages under ${source}`];
+  const bytes = mail.reduce((sum, m) => sum + m.bytes.length, 0);
+  const rounds = Math.max(1, Math.ceil(MIN_MESSAGES / mail.length));
+  console.log(
+    `  ${formatCount(mail.length)} messages (${(bytes / 1024).toFixed(0)} KiB) from ${source},` +
+      ` ${WARMUP_ROUNDS} warm-up rounds, then ${rounds} timed rounds, one message at a time`,
+  );
+
+  for (let r = 0; r < WARMUP_ROUNDS; r++) for (const m of mail) await timed(m.bytes);
+  const samples: number[] = [];
+  let failures = 0;
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const m of mail) {
+      const t = await timed(m.bytes);
+      samples.push(t.ms);
+      if (t.failed) failures++;
+    }
+  }
+  const wallMs = performance.now() - start;
+  const perSecond = (samples.length / wallMs) * 1000;
+  const s = summarise(samples);
+
+  const cutSamples: number[] = [];
+  let cutFailures = 0;
+  const cutStart = performance.now();
+  for (const m of mail) {
+    for (let i = 1; i <= CUT_POINTS; i++) {
+      const t = await timed(m.bytes.subarray(0, Math.floor((m.bytes.length * i) / (CUT_POINTS + 1))));
+      cutSamples.push(t.ms);
+      if (t.failed) cutFailures++;
+    }
+  }
+  const cutWallMs = performance.now() - cutStart;
+  const c = summarise(cutSamples);
+
+  const rows = [
+    ['', 'parses', 'p50', 'p99', 'max', 'messages/s', 'errors'],
+    [
+      'whole messages',
+      formatCount(s.count),
+      formatMs(s.p50),
+      formatMs(s.p99),
+      formatMs(s.max),
+      formatCount(perSecond),
+      String(failures),
+    ],
+    [
+      `truncated (${CUT_POINTS} cuts each)`,
+      formatCount(c.count),
+      formatMs(c.p50),
+      formatMs(c.p99),
+      formatMs(c.max),
+      formatCount((cutSamples.length / cutWallMs) * 1000),
+      String(cutFailures),
+    ],
+  ];
+  for (const line of table(rows)) console.log(`  ${line}`);
+
+  const verdict = perSecond >= TARGET_PER_SECOND ? 'within' : 'BELOW';
+  return [
+    `${formatCount(perSecond)} messages/s warm over ${formatCount(mail.length)} messages,` +
+      ` p99 ${formatMs(s.p99)}` +
+      ` (${verdict} target ${formatCount(TARGET_PER_SECOND)}/s)` +
+      (failures ? `; ${failures} parse errors` : ''),
+    `truncation: ${formatCount(c.count)} cut messages, max ${formatMs(c.max)} per parse` +
+      (cutFailures ? `; ${cutFailures} parse errors` : '; every cut answered'),
+  ];
+}

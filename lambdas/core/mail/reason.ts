@@ -1,0 +1,242 @@
+import { reasonFromStatus, reasonFromText } from '../classify.js';
+import { isHardReason, type Reason } from '../reasons.js';
+import { anyOf } from './phrases.js';
+
+/**
+ * The mailbox parser's layer over the shared classifier (classify.ts). A bounce carries two more
+ * clues than a provider webhook does, and both decide whose fault a failure was:
+ * - the SMTP stage the remote server refused at: MAIL FROM refuses the sender, RCPT TO the
+ *   recipient, DATA the content. A server that refuses "user unknown" only after DATA accepted the
+ *   address first: that is a content filter's wording, not a dead address;
+ * - the remote server's own words, which outrank the reporting MTA's guess of a status code.
+ * A dead-address verdict needs the code and the words to agree; on doubt the answer is soft.
+ */
+export type SmtpStage = 'connect' | 'mail' | 'rcpt' | 'data';
+
+// A transcript (`>>> RCPT TO:<a@b>` then `<<< 550 ...`): the command that drew the first refusal.
+// Sendmail goes on to DATA after a refused RCPT and draws `503 need RCPT`, which is an echo, not a cause.
+const TRANSCRIPT =
+  />>>\s*(data|rcpt to|mail from|helo|ehlo)\b[^\n]{0,300}\n(?:[^\n]{0,300}\n){0,2}?\s*<<<\s*([45]\d\d)/gi;
+
+const COMMANDS = 'data|rcpt to|mail from|helo|ehlo';
+
+const STAGE_PATTERNS: readonly RegExp[] = [
+  // Postfix: "(in reply to RCPT TO command)".
+  new RegExp(`in reply to (?:the )?(?:end of )?(${COMMANDS}|lhlo|xforward|connect|banner|greeting)\\b`, 'i'),
+  // Exim: "SMTP error from remote mail server after RCPT TO:<a@b>".
+  new RegExp(
+    `\\bafter (?:pipelined |sending |end of )*(${COMMANDS}|initial connection|connect|greeting|banner)\\b`,
+    'i',
+  ),
+  /\bsmtp command\W{0,40}(data|rcpt to|mail from|helo|ehlo)\b/i,
+  /did not like our (?:final )?(data|rcpt to|mail from|helo|ehlo)\b/i,
+  /most progress was (data|rcpt to|mail from|helo|ehlo)\b/i,
+  /\[(data|rcpt_to|mail_from)\]/i,
+];
+
+function stageOf(word: string): SmtpStage {
+  const w = word.toLowerCase().replace('_', ' ');
+  if (w === 'data') return 'data';
+  if (w.startsWith('rcpt')) return 'rcpt';
+  if (w.startsWith('mail')) return 'mail';
+  return 'connect';
+}
+
+/** The SMTP command the remote server refused, if the text names it. */
+export function smtpStage(text: string | undefined): SmtpStage | undefined {
+  if (!text) return undefined;
+  for (const m of text.matchAll(TRANSCRIPT)) {
+    if (m[2] === '503') continue;
+    const stage = stageOf(m[1] as string);
+    // With PIPELINING the refusal of RCPT is printed under DATA; a second reply to DATA (503 need
+    // RCPT, 554 no valid recipients) shows the first one answered RCPT.
+    if (stage === 'data') {
+      const after =
+        text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 600).split('>>>')[0] ?? '';
+      if (/<<<\s*(503|554)\b/.test(after)) return 'rcpt';
+    }
+    return stage;
+  }
+  let best: { at: number; stage: SmtpStage } | undefined;
+  for (const pattern of STAGE_PATTERNS) {
+    const m = pattern.exec(text);
+    if (m && (!best || m.index < best.at)) best = { at: m.index, stage: stageOf(m[1] as string) };
+  }
+  return best?.stage;
+}
+
+// Postfix prefixes every recipient restriction with "Recipient address rejected:"; the reason is
+// after it. Alone, the phrase means what it says: the address was refused.
+const RESTRICTION_PREFIX = /recipient address rejected:\s*(?=[a-z]{2})/gi;
+
+function withoutPrefix(text: string): string {
+  return text.replace(RESTRICTION_PREFIX, ' ');
+}
+// The words classified: a diagnostic is shorter, and a whole report says what it says early. The
+// bound keeps phrase rules with a gap (`exceeds .*size`) linear on a hostile text.
+const MAX_WORDS = 4_000;
+
+const SENDER_SIDE = anyOf([
+  'sender address rejected',
+  'sender (address |domain )?(is )?(rejected|denied|unknown|invalid|not (allowed|permitted))',
+  'domain of sender',
+  'unknown sender',
+  'invalid sender',
+  'sender verif\\w* fail',
+  '\\bsender rejected',
+  'sending (ip|address|domain) .{0,30}(listed|blocked)',
+  'your (ip|server|domain)( address)? .{0,40}(listed|blocked|blacklisted)',
+  'not permitted to relay',
+  'relay(ing)? (access )?denied',
+  'relay not permitted',
+  'unable to relay',
+  'my name was rejected',
+  '(helo|ehlo) (command )?rejected',
+  'not accepting connections',
+  'client host rejected',
+]);
+
+// Phrases that say the address itself is dead, beyond the shared classifier's list.
+const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
+  [
+    anyOf([
+      'recipient address rejected:?\\s*access denied',
+      'not listed in (the )?(domino |public )?(directory|address book)',
+      "address (couldn'?t|could not) be found",
+      'user (does )?not exist',
+      'user not found',
+      'unknown (address|local[- ]part)',
+      'invalid (address|mailbox|recipient)',
+      'address not found',
+      'mailbox not found',
+      'no such (account|address|person)',
+      'account does not exist',
+      'recipient (is )?unknown',
+      'bad destination mailbox',
+      'no mailbox here',
+      'mailbox does not exist',
+      'is not a (registered|known|valid) (user|recipient|address|mailbox)',
+      "doesn'?t have an? .{1,60} account",
+      'no valid recipients',
+      'check if (the )?address is correct',
+      'addressee unknown',
+      'not our customer',
+      'unknown or illegal alias',
+      'user (is )?invalid',
+      '(recipient|user|addressee)( name)? (is )?not recognized',
+    ]),
+    'user_unknown',
+  ],
+  [
+    anyOf([
+      'host not found, try again',
+      'name server reply',
+      'servfail',
+      'dns (lookup|query) (timed out|failed temporarily)',
+    ]),
+    'network',
+  ],
+  [
+    anyOf([
+      'host or domain name not found',
+      'illegal (host|domain)',
+      "couldn'?t find (a|any) (mail exchanger|host)",
+      'no (mx|mail exchanger)',
+      'no smtp service',
+      'domain (name )?not found',
+      'invalid domain',
+      'host unknown',
+      'unknown host',
+      'unrouteable',
+      'nxdomain',
+      'no such domain',
+      'dns lookup fail',
+      "domain (does not|doesn'?t) exist",
+      'domain is not (configured|valid)',
+    ]),
+    'host_unknown',
+  ],
+  // The recipient refuses this sender: a live address with a preference, not a dead one.
+  [
+    anyOf([
+      "(refused|rejected|blocked) (due to|by) (the )?recipient('s)? (preferences|settings|filter)",
+      'recipient has blocked',
+    ]),
+    'policy',
+  ],
+  [
+    anyOf([
+      '\\bmoved\\b',
+      'no longer (valid|available|active|in use|with)',
+      'has left',
+      'not accepting (mail|messages)',
+      'does not accept mail',
+    ]),
+    'mailbox_inactive',
+  ],
+];
+
+/**
+ * Text ready for the phrase rules: one line, bounded, addresses out (a local part such as
+ * `blocked@` must not read as a reason). Token by token, so a long run without spaces costs linear time.
+ */
+function cleaned(text: string): string {
+  const words = text.slice(0, MAX_WORDS * 2).split(/\s+/);
+  return words
+    .map((word) => (word.includes('@') ? word.replace(/^[^@]*@[^\s<>()[\]"',;:]*/, '') : word))
+    .join(' ')
+    .slice(0, MAX_WORDS);
+}
+
+export function reasonFromWords(text: string | undefined): Reason {
+  if (!text) return 'unknown';
+  const clean = cleaned(text);
+  for (const [pattern, reason] of MAIL_TEXT_RULES) if (pattern.test(clean)) return reason;
+  return reasonFromText(withoutPrefix(clean));
+}
+
+export interface ReasonClues {
+  /** Enhanced status, else a basic reply code. */
+  status?: string;
+  /** The remote server's words (Diagnostic-Code or the bounce's block about this recipient). */
+  text?: string;
+  stage?: SmtpStage;
+  /** The remote server's own code (from its reply), as opposed to the reporting MTA's Status field. */
+  remote?: string;
+}
+
+/** An address verdict the remote server gave in its own code: it stands whatever the stage. */
+function remoteNamesAddress(remote: string | undefined): boolean {
+  return !!remote && (/^5\.1\.\d+$/.test(remote) || remote === '5.2.1' || remote === '551');
+}
+
+export function mailReason({ status, text, stage, remote }: ReasonClues): Reason {
+  const clean = text ? cleaned(text) : '';
+  const permanent = status?.startsWith('5') ?? false;
+  const enhanced = status && /^\d\.\d+\.\d+$/.test(status) ? status : undefined;
+  const words = reasonFromWords(clean);
+
+  // Refusals of the sender: the address of the recipient is not in question.
+  const senderSide =
+    stage === 'mail' ||
+    stage === 'connect' ||
+    enhanced === '5.1.7' ||
+    enhanced === '5.1.8' ||
+    SENDER_SIDE.test(clean);
+  if (senderSide) return words !== 'unknown' && !isHardReason(words) ? words : 'blocked';
+
+  let reason = reasonFromStatus(status, withoutPrefix(clean));
+  if (reason === 'unknown') reason = words;
+  else if (isHardReason(words) && !isHardReason(reason) && (permanent || !status)) {
+    // A permanent failure the code leaves vague (5.0.0, 5.4.x routing, 5.7.x) but the words name.
+    if (['unknown', 'network', 'blocked', 'policy'].includes(reason)) reason = words;
+  } else if (isHardReason(reason) && words !== 'unknown' && !isHardReason(words)) {
+    // "550 5.1.1 ... has sent to too many recipients": the words are specific, the code generic.
+    reason = words;
+  }
+  if (stage === 'data' && isHardReason(reason) && !remoteNamesAddress(remote)) return 'content_rejected';
+  // A temporary failure proves nothing dead: the MTA is still trying, or will try again.
+  if (isHardReason(reason) && status?.startsWith('4'))
+    return reason === 'host_unknown' ? 'network' : 'unknown';
+  return reason;
+}

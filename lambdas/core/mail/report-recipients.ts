@@ -1,0 +1,70 @@
+import { addressIn } from './addresses.js';
+import { type DsnFields, hasDsnFields, parseDsnFields } from './dsn-fields.js';
+import type { ParseLimits } from './limits.js';
+import type { MimeView } from './mime.js';
+import { classifyRecipient } from './recipient.js';
+import type { ParsedRecipient, RecipientAction } from './types.js';
+
+const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
+const ACTIONS: ReadonlySet<string> = new Set(['failed', 'delayed', 'delivered', 'relayed', 'expanded']);
+
+function normaliseAction(action: string | undefined, status: string | undefined): RecipientAction {
+  const word =
+    action
+      ?.trim()
+      .toLowerCase()
+      .split(/[\s;(]/)[0] ?? '';
+  if (ACTIONS.has(word)) return word as RecipientAction;
+  // Words some MTAs use in place of RFC 3464's, then the status class for a missing Action.
+  if (/^(delay|defer|retry|transient)/.test(word) || status?.trim().startsWith('4')) return 'delayed';
+  if (/^(deliver|success|sent)/.test(word) || status?.trim().startsWith('2')) return 'delivered';
+  return 'failed';
+}
+
+/**
+ * The report fields: a message/delivery-status part (RFC 3464, RFC 6533), else RFC 3464 fields an
+ * MTA wrote into a text part (Amazon WorkMail and others do), else none.
+ */
+export function findDsn(view: MimeView, report: string): DsnFields | undefined {
+  const part = view.parts.find((p) => DSN_TYPES.has(p.type));
+  if (part) {
+    const dsn = parseDsnFields(part.content);
+    if (dsn.recipients.length) return dsn;
+  }
+  const texts = [report, ...view.parts.filter((p) => p.type === 'text/plain').map((p) => p.content)];
+  for (const text of texts) {
+    if (!hasDsnFields(text)) continue;
+    const dsn = parseDsnFields(text);
+    if (dsn.recipients.length) return dsn;
+  }
+  return undefined;
+}
+
+/**
+ * One answer per reported recipient: Final-Recipient, else Original-Recipient; the Diagnostic-Code,
+ * else the human-readable block about that recipient, is the evidence for its reason.
+ */
+export function recipientsFromReport(
+  dsn: DsnFields,
+  blocks: ReadonlyMap<string, string>,
+  report: string,
+  limits: ParseLimits,
+): ParsedRecipient[] {
+  const recipients: ParsedRecipient[] = [];
+  for (const r of dsn.recipients.slice(0, limits.maxRecipients)) {
+    const email = addressIn(r.finalRecipient) ?? addressIn(r.originalRecipient);
+    if (!email || recipients.some((x) => x.email === email)) continue;
+    recipients.push(
+      classifyRecipient({
+        email,
+        action: normaliseAction(r.action, r.status),
+        status: r.status,
+        diagnostic: r.diagnosticCode ?? blocks.get(email),
+        context: report,
+        soleRecipient: dsn.recipients.length === 1,
+        maxDiagnosticChars: limits.maxDiagnosticChars,
+      }),
+    );
+  }
+  return recipients;
+}

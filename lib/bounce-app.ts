@@ -1,0 +1,55 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { AuthMode } from '../lambdas/handlers/http/permission.js';
+import { BounceStack } from './bounce-stack.js';
+import type { DeploySettings } from './deploy-settings.js';
+
+export const STACK_NAME = 'StmailsBounce';
+
+/** Where `cdk synth` runs without credentials, as in CI: the CLI sets both when it has an account. */
+const FALLBACK_ENV = { account: '123456789012', region: 'eu-west-1' };
+
+function authModeFrom(value: unknown): AuthMode {
+  if (value === undefined || value === 'basic') return 'basic';
+  if (value === 'iam') return 'iam';
+  throw new Error(`context authMode must be 'basic' or 'iam', not ${JSON.stringify(value)}`);
+}
+
+function alarmEmailFrom(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
+    throw new Error(`context alarmEmail must be an e-mail address, not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** `-c defaultSettings='{...}'` arrives as a string, cdk.json gives an object. */
+function defaultSettingsFrom(value: unknown): DeploySettings | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') return value as DeploySettings;
+  try {
+    return JSON.parse(value) as DeploySettings;
+  } catch {
+    throw new Error('context defaultSettings is not valid JSON');
+  }
+}
+
+/**
+ * The deployed app: the stack configured from context (cdk.json or `-c`), checked by cdk-nag's
+ * AwsSolutions rules at every synth. bin/app.ts and the tests both build it here.
+ */
+export function buildApp(app: App): BounceStack {
+  const context = (key: string): unknown => app.node.tryGetContext(key);
+  const stack = new BounceStack(app, STACK_NAME, {
+    description: 'stmails bounce processor: bounce webhooks, API, storage and outbound events',
+    env: {
+      account: process.env.CDK_DEFAULT_ACCOUNT ?? FALLBACK_ENV.account,
+      region: process.env.CDK_DEFAULT_REGION ?? FALLBACK_ENV.region,
+    },
+    authMode: authModeFrom(context('authMode')),
+    alarmEmail: alarmEmailFrom(context('alarmEmail')),
+    defaultSettings: defaultSettingsFrom(context('defaultSettings')),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}

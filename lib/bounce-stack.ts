@@ -1,0 +1,122 @@
+import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { AuthMode } from '../lambdas/handlers/http/permission.js';
+import { FUNCTIONS, type FunctionName, ROUTES, type Route } from '../lambdas/handlers/routes.js';
+import { type ApiThrottle, BounceApi } from './api-construct.js';
+import { ApiAuth } from './auth-construct.js';
+import { type DeploySettings, deploySettingsJson } from './deploy-settings.js';
+import { OutboundEvents } from './events-construct.js';
+import { BounceFunction } from './function-construct.js';
+import { Monitoring } from './monitoring-construct.js';
+import { BounceSecrets } from './secrets-construct.js';
+import { BounceTable } from './table-construct.js';
+
+export interface BounceStackProps extends StackProps {
+  /** @default 'basic' */
+  readonly authMode?: AuthMode;
+  /** Subscribes this address to the alarm topic. @default no topic; alarms show in CloudWatch only */
+  readonly alarmEmail?: string;
+  /** Non-secret settings in force until an operator first saves settings (DESIGN §5). */
+  readonly defaultSettings?: DeploySettings;
+  /** The route table. @default ROUTES of lambdas/handlers/routes.ts */
+  readonly routes?: readonly Route[];
+  readonly throttle?: ApiThrottle;
+  readonly authorizerCacheTtl?: Duration;
+  readonly logRetention?: RetentionDays;
+}
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * The whole service: the units are constructs, and this stack wires them. Every grant between units
+ * is made here, so what each function may do is read in one place.
+ */
+export class BounceStack extends Stack {
+  public readonly table: BounceTable;
+  public readonly secrets: BounceSecrets;
+  public readonly events: OutboundEvents;
+  public readonly auth: ApiAuth;
+  /** One function per FUNCTIONS entry that serves a route. */
+  public readonly functions: Partial<Record<FunctionName, BounceFunction>> = {};
+  public readonly api: BounceApi;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: BounceStackProps = {}) {
+    super(scope, id, props);
+    const routes = props.routes ?? ROUTES;
+    const authMode = props.authMode ?? 'basic';
+    const defaultSettings = deploySettingsJson(props.defaultSettings);
+
+    this.table = new BounceTable(this, 'Storage');
+    this.secrets = new BounceSecrets(this, 'Secrets');
+    this.events = new OutboundEvents(this, 'Events');
+    this.auth = new ApiAuth(this, 'Auth', {
+      mode: authMode,
+      usersSecretArn: this.secrets.usersSecret.secretArn,
+      tableName: this.table.table.tableName,
+      cacheTtl: props.authorizerCacheTtl,
+      logRetention: props.logRetention,
+    });
+    if (this.auth.authorizerFunction) this.secrets.grantReadUsers(this.auth.authorizerFunction.fn);
+
+    const served = new Set(routes.map((route) => route.fn));
+    const fns: Partial<Record<FunctionName, IFunction>> = {};
+    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+      if (!served.has(name)) continue;
+      const spec = FUNCTIONS[name];
+      const fn = new BounceFunction(this, `${pascal(name)}Function`, {
+        entry: spec.entry,
+        description: spec.description,
+        logRetention: props.logRetention,
+        environment: {
+          TABLE_NAME: this.table.table.tableName,
+          EVENT_BUS_NAME: this.events.bus.eventBusName,
+          SETTINGS_SECRET_ARN: this.secrets.settingsSecret.secretArn,
+          AUTH_MODE: authMode,
+          ...(defaultSettings ? { DEFAULT_SETTINGS: defaultSettings } : {}),
+        },
+      });
+      // Every route function records or manages bounces, and reads settings (with their secrets).
+      this.table.grantData(fn.fn);
+      this.events.grantPublish(fn.fn);
+      this.secrets.grantReadSettings(fn.fn);
+      // Derived from the route table, so the grant follows the route if it moves to another function.
+      if (routes.some((route) => route.fn === name && route.permission === 'settings:manage')) {
+        this.secrets.grantWriteSettings(fn.fn);
+      }
+      this.functions[name] = fn;
+      fns[name] = fn.fn;
+    }
+
+    this.api = new BounceApi(this, 'Api', {
+      routes,
+      functions: fns,
+      auth: this.auth,
+      throttle: props.throttle,
+      logRetention: props.logRetention,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.api.api,
+      functions: fns as Record<string, IFunction>,
+      authorizer: this.auth.authorizerFunction?.fn,
+      table: this.table.table,
+      alarmEmail: props.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.api.url,
+      description: 'base URL of the API (stage included)',
+    });
+    new CfnOutput(this, 'UsersSecretArn', {
+      value: this.secrets.usersSecret.secretArn,
+      description: 'API users: put {"users":[{"name","token","permissions"}]} here (basic auth mode)',
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+  }
+}

@@ -1,0 +1,100 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Operation, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { TABLE_DATA_ACTIONS } from './table-construct.js';
+
+export interface MonitoringProps {
+  readonly api: RestApi;
+  /** Route functions, by name: alarms on errors and throttles. */
+  readonly functions: Record<string, IFunction>;
+  /**
+   * The REQUEST authorizer: alarms on throttles only. It fails every bad credential by throwing
+   * (that is how API Gateway answers 401), so its error count measures callers' typos; its real
+   * failures surface as the API's 5xx.
+   */
+  readonly authorizer?: IFunction;
+  readonly table: TableV2;
+  /** Creates a topic (unless `alarmTopic` is given) and subscribes this address to it. */
+  readonly alarmEmail?: string;
+  /** Sends alarm and OK notifications here. */
+  readonly alarmTopic?: ITopic;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/** Each operation the functions send has its own throttle metric. */
+const TABLE_OPERATIONS = TABLE_DATA_ACTIONS.map((action) => action.replace('dynamodb:', '') as Operation);
+
+/**
+ * Alarms on what loses or delays bounces: API 5xx, Lambda errors and throttles, DynamoDB throttles.
+ * Any single occurrence in five minutes alarms: providers retry, but a fault that repeats means
+ * bounces wait, and this service is quiet enough that one is worth a look.
+ */
+export class Monitoring extends Construct {
+  public readonly alarmTopic?: ITopic;
+  public readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    this.alarmTopic = props.alarmTopic ?? (props.alarmEmail ? this.createTopic() : undefined);
+    if (props.alarmEmail && this.alarmTopic) {
+      this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    }
+
+    this.alarm(
+      'Api5xx',
+      'API answered 5xx',
+      props.api.metricServerError({ period: PERIOD, statistic: 'Sum' }),
+    );
+    for (const [name, fn] of Object.entries(props.functions)) {
+      const id = name.charAt(0).toUpperCase() + name.slice(1);
+      this.alarm(`${id}Errors`, `function ${name} failed`, fn.metricErrors({ period: PERIOD }));
+      this.alarm(`${id}Throttles`, `function ${name} was throttled`, fn.metricThrottles({ period: PERIOD }));
+    }
+    if (props.authorizer) {
+      this.alarm(
+        'AuthorizerThrottles',
+        'authorizer was throttled',
+        props.authorizer.metricThrottles({ period: PERIOD }),
+      );
+    }
+    this.alarm(
+      'TableThrottles',
+      'DynamoDB throttled requests',
+      props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
+    );
+  }
+
+  private createTopic(): Topic {
+    const topic = new Topic(this, 'AlarmTopic', { displayName: 'stmails bounce alarms', enforceSSL: true });
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and states only. CloudWatch cannot publish to a topic ' +
+        'encrypted with the AWS managed SNS key, and a customer managed key would cost more than the topic.',
+    });
+    return topic;
+  }
+
+  private alarm(id: string, what: string, metric: IMetric): void {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: `stmails bounce: ${what} (at least once in 5 minutes)`,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (this.alarmTopic) {
+      alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+      alarm.addOkAction(new SnsAction(this.alarmTopic));
+    }
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { mailReason, smtpStage } from '../../../lambdas/core/mail/reason.js';
+import { classifyRecipient } from '../../../lambdas/core/mail/recipient.js';
+
+function recipient(status: string | undefined, diagnostic: string, action: 'failed' | 'delayed' = 'failed') {
+  return classifyRecipient({ email: 'a@example.com', action, status, diagnostic, maxDiagnosticChars: 1000 });
+}
+
+describe('hard means the address is dead (DESIGN §3)', () => {
+  it.each([
+    ['5.1.1', 'smtp; 550 5.1.1 <a@example.com>: User unknown', 'user_unknown', true],
+    ['5.2.2', 'smtp; 552 5.2.2 Mailbox full', 'mailbox_full', false],
+    [
+      '5.7.1',
+      'smtp; 554 5.7.1 Service unavailable; client host blocked using a reputation list',
+      'blocked',
+      false,
+    ],
+    ['4.4.7', 'smtp; 421 4.4.7 Delivery time expired', 'expired', false],
+    ['5.1.2', 'smtp; 550 5.1.2 Host unknown', 'host_unknown', true],
+    ['5.7.26', 'smtp; 550 5.7.26 Unauthenticated email is not accepted due to DMARC policy', 'policy', false],
+    ['5.0.0', 'smtp; 550 No such user here', 'user_unknown', true],
+  ])('%s %s -> %s', (status, diagnostic, reason, hard) => {
+    expect(recipient(status, diagnostic)).toMatchObject({ status, reason, hard });
+  });
+
+  it('a delay is never hard', () => {
+    expect(recipient('4.1.1', 'smtp; 450 4.1.1 User unknown in virtual alias table', 'delayed').hard).toBe(
+      false,
+    );
+  });
+
+  it('the remote server code outranks the reporting MTA field of the same class', () => {
+    expect(recipient('5.1.1', 'SMTP; 550 5.7.1 IP address blacklisted by recipient')).toMatchObject({
+      status: '5.7.1',
+      reason: 'blocked',
+      hard: false,
+    });
+  });
+
+  it('words that name another cause soften a generic address code', () => {
+    expect(
+      recipient(
+        '5.1.1',
+        'smtp; 550 5.1.1 <a@example.com> - 192.0.2.1 has sent to too many recipients this hour',
+      ),
+    ).toMatchObject({ reason: 'rate_limited', hard: false });
+  });
+
+  it('a temporary failure proves nothing dead', () => {
+    expect(
+      recipient('4.0.0', 'smtp; DNS Error: MX lookup responded NXDOMAIN, domain name not found'),
+    ).toMatchObject({
+      reason: 'network',
+      hard: false,
+    });
+  });
+});
+
+describe('the SMTP stage decides whose fault it was', () => {
+  it('reads the stage from Postfix, Exim, Sendmail and qmail wording', () => {
+    expect(smtpStage('said: 550 User unknown (in reply to RCPT TO command)')).toBe('rcpt');
+    expect(smtpStage('SMTP error from remote mail server after end of data: 550 rejected')).toBe('data');
+    expect(smtpStage('SMTP error from remote mail server after MAIL FROM:<x@example.net>: 553 no')).toBe(
+      'mail',
+    );
+    expect(smtpStage('>>> RCPT To:<a@example.com>\n<<< 550 5.1.1 User unknown')).toBe('rcpt');
+    expect(smtpStage('most progress was RCPT TO response; remote host said: 550')).toBe('rcpt');
+    expect(smtpStage('550 5.1.1 User unknown')).toBeUndefined();
+  });
+
+  it('a refusal printed under DATA but followed by 503 need RCPT answered RCPT (pipelining)', () => {
+    expect(
+      smtpStage('>>> DATA\n<<< 550 5.1.1 <a@example.com>... User unknown\n<<< 503 5.0.0 Need RCPT'),
+    ).toBe('rcpt');
+    expect(smtpStage('>>> DATA\n<<< 550 : User unknown\n554 5.0.0 Service unavailable')).toBe('data');
+  });
+
+  it('"user unknown" only after the content was sent is a content filter, not a dead address', () => {
+    expect(mailReason({ status: '5.0.0', text: '550 : User unknown', stage: 'data' })).toBe(
+      'content_rejected',
+    );
+    // Unless the remote server itself gave an address status code.
+    expect(
+      mailReason({ status: '5.1.1', text: '550 5.1.1 User unknown', stage: 'data', remote: '5.1.1' }),
+    ).toBe('user_unknown');
+  });
+
+  it('a refused sender leaves the recipient alive', () => {
+    expect(mailReason({ status: '5.1.8', text: '501 5.1.8 Sender address rejected: Domain not found' })).toBe(
+      'blocked',
+    );
+    expect(mailReason({ status: '5.1.0', text: '550 5.1.0 Address rejected', stage: 'mail' })).toBe(
+      'blocked',
+    );
+  });
+
+  it('Postfix "Recipient address rejected:" names its real cause after the colon', () => {
+    expect(
+      mailReason({
+        status: '5.7.1',
+        text: 'Recipient address rejected: Multiple authentication checks failed (DMARC)',
+      }),
+    ).toBe('policy');
+    expect(mailReason({ status: '5.0.0', text: '550 <a@example.com>: Recipient address rejected.' })).toBe(
+      'user_unknown',
+    );
+  });
+});

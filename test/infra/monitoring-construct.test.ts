@@ -1,0 +1,90 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { describe, expect, it } from 'vitest';
+import { Monitoring, type MonitoringProps } from '../../lib/monitoring-construct.js';
+import { BounceTable } from '../../lib/table-construct.js';
+import { bareStack, logicalId, resourcesOf, stubFunction } from './cdk-test-app.js';
+
+function build(options: Pick<MonitoringProps, 'alarmEmail'> = {}) {
+  const stack = bareStack();
+  const api = new RestApi(stack, 'Api', { cloudWatchRole: false });
+  api.root.addMethod('GET');
+  const webhook = stubFunction(stack, 'Webhook');
+  const authorizer = stubFunction(stack, 'Authorizer');
+  const table = new BounceTable(stack, 'Storage').table;
+  const unit = new Monitoring(stack, 'Monitoring', {
+    api,
+    functions: { webhook },
+    authorizer,
+    table,
+    ...options,
+  });
+  const ids = { webhook: logicalId(webhook), authorizer: logicalId(authorizer) };
+  return { unit, template: Template.fromStack(stack), ids };
+}
+
+type AlarmProps = {
+  MetricName?: string;
+  Namespace?: string;
+  Dimensions?: { Name: string; Value: unknown }[];
+  Metrics?: { Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string } } }[];
+  AlarmActions?: unknown[];
+  OKActions?: unknown[];
+  Threshold: number;
+};
+
+function alarms(template: Template): AlarmProps[] {
+  return Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).map(
+    (a) => a.Properties as AlarmProps,
+  );
+}
+
+/** `Namespace MetricName dimension-ref` for plain alarms, `math: namespace metrics` for expressions. */
+function describeAlarm(alarm: AlarmProps): string {
+  if (alarm.Metrics) {
+    const stats = alarm.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+    return `math ${[...new Set(stats.map((m) => `${m.Namespace} ${m.MetricName}`))].join(',')}`;
+  }
+  const dimension = alarm.Dimensions?.map((d) => JSON.stringify(d.Value)).join(',');
+  return `${alarm.Namespace} ${alarm.MetricName} ${dimension}`;
+}
+
+describe('Monitoring', () => {
+  it('alarms on API 5xx, function errors and throttles, authorizer throttles and table throttles', () => {
+    const { template, ids } = build();
+    const fn = (id: string) => JSON.stringify({ Ref: id });
+    const described = alarms(template).map(describeAlarm);
+    expect(described.sort()).toEqual(
+      [
+        'AWS/ApiGateway 5XXError "Api"',
+        `AWS/Lambda Errors ${fn(ids.webhook)}`,
+        `AWS/Lambda Throttles ${fn(ids.webhook)}`,
+        // Only throttles: every bad credential makes the authorizer throw, which is no incident.
+        `AWS/Lambda Throttles ${fn(ids.authorizer)}`,
+        'math AWS/DynamoDB ThrottledRequests',
+      ].sort(),
+    );
+    for (const alarm of alarms(template)) expect(alarm.Threshold).toBe(1);
+  });
+
+  it('without an e-mail has no topic and alarms without actions', () => {
+    const { template } = build();
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const alarm of alarms(template)) expect(alarm.AlarmActions).toBeUndefined();
+  });
+
+  it('with an e-mail sends alarm and OK notifications to a topic it subscribes the address to', () => {
+    const { template, unit } = build({ alarmEmail: 'ops@example.com' });
+    if (!unit.alarmTopic) throw new Error('no topic');
+    const topic = { Ref: logicalId(unit.alarmTopic) };
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: topic,
+    });
+    for (const alarm of alarms(template)) {
+      expect(alarm.AlarmActions).toEqual([topic]);
+      expect(alarm.OKActions).toEqual([topic]);
+    }
+  });
+});
