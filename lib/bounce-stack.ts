@@ -9,6 +9,7 @@ import { ApiAuth } from './auth-construct.js';
 import { type DeploySettings, deploySettingsJson } from './deploy-settings.js';
 import { OutboundEvents } from './events-construct.js';
 import { BounceFunction } from './function-construct.js';
+import { MailboxScanner } from './mailbox-scanner-construct.js';
 import { Monitoring } from './monitoring-construct.js';
 import { BounceSecrets } from './secrets-construct.js';
 import { BounceTable } from './table-construct.js';
@@ -40,6 +41,7 @@ export class BounceStack extends Stack {
   public readonly secrets: BounceSecrets;
   public readonly events: OutboundEvents;
   public readonly auth: ApiAuth;
+  public readonly scanner: MailboxScanner;
   /** One function per FUNCTIONS entry that serves a route. */
   public readonly functions: Partial<Record<FunctionName, BounceFunction>> = {};
   public readonly api: BounceApi;
@@ -63,6 +65,13 @@ export class BounceStack extends Stack {
     });
     if (this.auth.authorizerFunction) this.secrets.grantReadUsers(this.auth.authorizerFunction.fn);
 
+    const environment: Record<string, string> = {
+      TABLE_NAME: this.table.table.tableName,
+      EVENT_BUS_NAME: this.events.bus.eventBusName,
+      SETTINGS_SECRET_ARN: this.secrets.settingsSecret.secretArn,
+      AUTH_MODE: authMode,
+      ...(defaultSettings ? { DEFAULT_SETTINGS: defaultSettings } : {}),
+    };
     const served = new Set(routes.map((route) => route.fn));
     const fns: Partial<Record<FunctionName, IFunction>> = {};
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
@@ -72,13 +81,7 @@ export class BounceStack extends Stack {
         entry: spec.entry,
         description: spec.description,
         logRetention: props.logRetention,
-        environment: {
-          TABLE_NAME: this.table.table.tableName,
-          EVENT_BUS_NAME: this.events.bus.eventBusName,
-          SETTINGS_SECRET_ARN: this.secrets.settingsSecret.secretArn,
-          AUTH_MODE: authMode,
-          ...(defaultSettings ? { DEFAULT_SETTINGS: defaultSettings } : {}),
-        },
+        environment,
       });
       // Every route function records or manages bounces, and reads settings (with their secrets).
       this.table.grantData(fn.fn);
@@ -100,13 +103,22 @@ export class BounceStack extends Stack {
       logRetention: props.logRetention,
     });
 
+    this.scanner = new MailboxScanner(this, 'MailboxScanner', {
+      environment,
+      logRetention: props.logRetention,
+    });
+    this.table.grantData(this.scanner.function.fn);
+    this.events.grantPublish(this.scanner.function.fn);
+    this.secrets.grantReadSettings(this.scanner.function.fn);
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api.api,
-      functions: fns as Record<string, IFunction>,
+      functions: { ...(fns as Record<string, IFunction>), mailboxScanner: this.scanner.function.fn },
       authorizer: this.auth.authorizerFunction?.fn,
       table: this.table.table,
       alarmEmail: props.alarmEmail,
     });
+    this.monitoring.alarmOn('StuckMessages', 'bounce mailbox messages got stuck', this.scanner.stuckMessages);
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.api.url,

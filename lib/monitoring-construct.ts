@@ -82,6 +82,11 @@ export class Monitoring extends Construct {
     return topic;
   }
 
+  /** Alarms when the metric's sum is 1 or more in a period. */
+  public alarmOn(id: string, what: string, metric: IMetric): void {
+    this.alarm(id, what, metric);
+  }
+
   private alarm(id: string, what: string, metric: IMetric): void {
     const alarm = new Alarm(this, id, {
       alarmDescription: `stmails bounce: ${what} (at least once in 5 minutes)`,

@@ -14,6 +14,7 @@ import { createAuthorizer } from '../../lambdas/handlers/authorizer.js';
 import { type Deps, depsFromParts } from '../../lambdas/handlers/deps.js';
 import { httpFunction } from '../../lambdas/handlers/http/http-function.js';
 import { logger as defaultLogger } from '../../lambdas/handlers/logger.js';
+import { createMailboxScanner } from '../../lambdas/handlers/mailbox-scanner.js';
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
 import { providerAdapters } from '../../lambdas/handlers/webhooks/provider-function.js';
 import type { ProviderWebhookDeps } from '../../lambdas/handlers/webhooks/provider-webhook.js';
@@ -33,6 +34,8 @@ export interface LocalOptions {
   users?: PlainUser[];
   /** Where `npm run users` keeps local API users; read on every change. */
   usersFile?: string;
+  /** How often the mailbox scanner runs (the stack's EventBridge rule: every minute); 0 turns it off. */
+  scanEveryMs?: number;
   /** SNS certificate loader and subscription confirmer; tests pass fakes that stay on loopback. */
   providerAdapters?: Pick<ProviderWebhookDeps, 'certificates' | 'confirmer'>;
   /** Settings the local service starts from; processing and webhooks are on for local use. */
@@ -88,11 +91,32 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     logger,
   });
   const url = await listen(server, options.port ?? 9000);
+  const scanner = createMailboxScanner({ ...deps, log: logger });
+  let scanning = false;
+  const scanEvery = options.scanEveryMs ?? 60_000;
+  // The same handler EventBridge invokes in AWS, on a timer; a slow scan is never started twice.
+  const timer =
+    scanEvery > 0
+      ? setInterval(() => {
+          if (scanning) return;
+          scanning = true;
+          scanner(undefined, {
+            awsRequestId: `local-${Date.now()}`,
+            getRemainingTimeInMillis: () => scanEvery * 5,
+          })
+            .catch((error) => logger.error('mailbox scan failed', { error }))
+            .finally(() => {
+              scanning = false;
+            });
+        }, scanEvery)
+      : undefined;
+  timer?.unref();
   return {
     url,
     user,
     deps,
     close: async () => {
+      if (timer) clearInterval(timer);
       // Let requests in flight finish (their handlers still need the database), then force the rest.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const force = setTimeout(() => server.closeAllConnections(), 10_000);

@@ -10,7 +10,7 @@ import { lambdaContext, routeMatcher, toAuthorizerEvent, toProxyEvent } from './
 
 /** What API Gateway would call: the wrapped Lambda handlers and the REQUEST authorizer. */
 export interface LocalFunctions {
-  functions: Record<FunctionName, (event: HttpEvent, context: Context) => Promise<HttpResult>>;
+  functions: Partial<Record<FunctionName, (event: HttpEvent, context: Context) => Promise<HttpResult>>>;
   authorize: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
   logger: Logger;
 }
@@ -59,6 +59,7 @@ export function createHttpServer(parts: LocalFunctions): Server {
       }
       const event = toProxyEvent(req, url, matched, body, authorizer);
       const fn = parts.functions[matched.route.fn];
+      if (!fn) return send(res, message(404, 'not found'));
       send(res, await fn(event, lambdaContext(`stmails-${matched.route.fn}`)));
     } catch (error) {
       send(res, errorResponse(error, parts.logger));

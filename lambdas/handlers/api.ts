@@ -3,6 +3,7 @@ import { deleteBounceRoute, deleteBouncesRoute } from './api/delete-bounces.js';
 import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
 import { openApiRoute } from './api/openapi-route.js';
+import { scanRoute } from './api/scan-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
 import {
   deleteSubscriberBouncesRoute,
@@ -31,6 +32,7 @@ export function createApiHandler(deps: Deps): HttpHandler {
     [routeKey('GET', '/api/settings/bounce')]: getSettingsRoute(deps.settings),
     [routeKey('PUT', '/api/settings/bounce')]: putSettingsRoute(deps.settings),
     [routeKey('GET', '/api/openapi.json')]: openApiRoute(),
+    [routeKey('POST', '/api/mailboxes/{uuid}/scan')]: scanRoute(deps),
   };
   return async (event) => {
     const route = guardRoute(event, deps.authMode);

@@ -3,15 +3,19 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../adapters/dynamodb/dynamodb-bounce-store.js';
+import { DynamoDbMailboxState } from '../adapters/dynamodb/dynamodb-mailbox-state.js';
 import { DynamoDbSettingsRepository } from '../adapters/dynamodb/dynamodb-settings-repository.js';
 import { DynamoDbSubscriberStore } from '../adapters/dynamodb/dynamodb-subscriber-store.js';
 import { EventBridgeEventPublisher } from '../adapters/eventbridge-event-publisher.js';
 import { LogEventPublisher } from '../adapters/log-event-publisher.js';
 import { MemorySecretStore } from '../adapters/memory-secret-store.js';
+import { Pop3MailboxClient } from '../adapters/pop3/pop3-mailbox-client.js';
 import { SecretsManagerSecretStore } from '../adapters/secrets-manager-secret-store.js';
 import { SecretsManagerUserStore } from '../adapters/secrets-manager-user-store.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { ulidIds } from '../adapters/ulid-ids.js';
+import { parseBounce } from '../core/mail/parse-bounce.js';
+import type { ScanDeps } from '../core/mailbox/scan-mailbox.js';
 import type { EventPublisher, UserStore } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
 import { type SecretStore, type SettingsManager, SettingsService } from '../core/settings-service.js';
@@ -21,6 +25,8 @@ import { logger } from './logger.js';
 /** What every handler factory may ask for. Tests and the local server build their own. */
 export interface Deps {
   record: RecordDeps;
+  /** POP3 bounce mailboxes: the connector, the parser and the per-mailbox scan state. */
+  mailboxes: Omit<ScanDeps, 'record'>;
   settings: SettingsManager;
   users: UserStore;
   authMode: AuthMode;
@@ -57,6 +63,11 @@ export function depsFromParts(parts: TableDeps): Deps {
   const { db, tableName } = parts;
   const clock = systemClock;
   return {
+    mailboxes: {
+      connector: new Pop3MailboxClient(),
+      parse: parseBounce,
+      state: new DynamoDbMailboxState(db, tableName),
+    },
     record: {
       subscribers: new DynamoDbSubscriberStore(db, tableName),
       bounces: new DynamoDbBounceStore(db, tableName),

@@ -11,6 +11,11 @@ export const FUNCTIONS = {
     entry: 'lambdas/handlers/webhooks/forwardemail.ts',
     description: 'Forward Email webhook',
   },
+  /** No route: EventBridge invokes it every minute. */
+  mailboxScanner: {
+    entry: 'lambdas/handlers/mailbox-scanner.ts',
+    description: 'POP3 bounce mailbox scanner',
+  },
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -61,6 +66,13 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:get' },
   { method: 'PUT', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:manage' },
   { method: 'GET', path: '/api/openapi.json', fn: 'api', auth: 'public' },
+  {
+    method: 'POST',
+    path: '/api/mailboxes/{uuid}/scan',
+    fn: 'api',
+    auth: 'api',
+    permission: 'bounces:manage',
+  },
   // Providers cannot sign SigV4 or hold API users: each verifies itself in its handler (DESIGN §6).
   { method: 'POST', path: '/webhooks/service/ses', fn: 'sesWebhook', auth: 'public' },
   { method: 'POST', path: '/webhooks/service/sendgrid', fn: 'sendgridWebhook', auth: 'public' },

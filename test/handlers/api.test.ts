@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
+import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { effectiveSettings } from '../../lambdas/core/settings.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
@@ -30,6 +32,11 @@ describe('API function: bounces', () => {
         save: async () => {
           throw new Error('not used');
         },
+      },
+      mailboxes: {
+        connector: { open: async () => Promise.reject(new Error('unused')) },
+        parse: parseBounce,
+        state: new DynamoDbMailboxState(table.db, table.tableName),
       },
       users: new StaticUserStore([]),
       authMode: 'basic',

@@ -41,9 +41,25 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     );
   });
 
-  it('has one function per FUNCTIONS entry that serves a route, plus the authorizer in basic mode', () => {
+  it('has one function per FUNCTIONS entry that serves a route, the mailbox scanner, and the authorizer in basic mode', () => {
     expect(Object.keys(stack.functions).sort()).toEqual([...served].sort());
-    template.resourceCountIs('AWS::Lambda::Function', served.length + (authMode === 'basic' ? 1 : 0));
+    template.resourceCountIs('AWS::Lambda::Function', served.length + 1 + (authMode === 'basic' ? 1 : 0));
+  });
+
+  it('invokes the mailbox scanner every minute, one at a time, with a timeout and a stuck-message alarm', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [{ Arn: { 'Fn::GetAtt': [logicalId(stack.scanner.function.fn as never), 'Arn'] } }],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 1,
+      Timeout: 300,
+      Handler: 'index.handler',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'StuckMessages',
+      Namespace: 'stmails',
+    });
   });
 
   it.each(served)('grants function %s only what it uses, each on its named resource', (name) => {
@@ -108,7 +124,10 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
 
   it('gives functions names, ARNs and non-secret JSON only: no secret value in any environment', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
-    const routeFunctionIds = served.map((name) => logicalId(stack.functions[name]?.fn as never));
+    const routeFunctionIds = [
+      ...served.map((name) => logicalId(stack.functions[name]?.fn as never)),
+      logicalId(stack.scanner.function.fn as never),
+    ];
     for (const [id, fn] of Object.entries(functions)) {
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       for (const [key, value] of Object.entries(env)) {

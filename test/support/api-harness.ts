@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
+import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
+import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
 import { SettingsService } from '../../lambdas/core/settings-service.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
@@ -10,6 +13,7 @@ import type { Deps } from '../../lambdas/handlers/deps.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import { type TestTable, testTable } from './dynamodb.js';
 import { apiEvent, type EventOptions } from './events.js';
+import { TEST_CERT } from './fake-pop3-server.js';
 import { FakeClock, RecordingPublisher, silentLogger } from './fakes.js';
 
 export const ALL_PERMISSIONS = [
@@ -61,6 +65,11 @@ export async function apiHarness(overrides: Partial<Deps> = {}): Promise<ApiHarn
   const handle = createApiHandler({
     record,
     settings,
+    mailboxes: {
+      connector: new Pop3MailboxClient({ timeoutMs: 5_000, ca: TEST_CERT }),
+      parse: parseBounce,
+      state: new DynamoDbMailboxState(table.db, table.tableName),
+    },
     users: new StaticUserStore([]),
     authMode: 'basic',
     ...overrides,

@@ -1,20 +1,40 @@
 import type { Reason } from '../reasons.js';
 import type { MailboxSettings } from '../settings.js';
 
-/** One POP3 session, logged in. The adapter owns sockets, TLS and timeouts. */
+/** What a session needs of a mailbox's settings. */
+export type MailboxConnection = Pick<
+  MailboxSettings,
+  'host' | 'port' | 'tls' | 'tls_skip_verify' | 'auth_protocol' | 'username' | 'password'
+>;
+
+export interface MailboxMessage {
+  /** Stable across sessions (POP3 UIDL). */
+  uid: string;
+  /** Size in bytes as the server reports it, before fetching (RFC 1939 LIST). */
+  size: number;
+}
+
+/**
+ * One logged-in session. Nothing is removed from the server before `commit`; a session that ends any
+ * other way (`close`, a crash, a timeout) leaves every message in place. Methods reject with a
+ * BounceError of kind `internal` (the POP3 adapter's Pop3Error, whose `code` tells why).
+ */
 export interface MailboxSession {
-  /** Message numbers and their unique ids (UIDL). */
-  uidl(): Promise<{ n: number; uid: string }[]>;
-  retr(n: number): Promise<Uint8Array>;
-  /** Marks for deletion; the server deletes only at a clean QUIT. */
-  dele(n: number): Promise<void>;
-  quit(): Promise<void>;
-  /** Closes the connection without QUIT: marked deletions are dropped by the server. */
+  /** The messages on the server when the session began, oldest first. */
+  list(): Promise<MailboxMessage[]>;
+  /** The message's exact bytes. */
+  fetch(uid: string): Promise<Uint8Array>;
+  /** Marks the message for deletion at `commit`. */
+  delete(uid: string): Promise<void>;
+  /** Applies the deletions and ends the session; rejects if the server could not apply them. */
+  commit(): Promise<void>;
+  /** Ends the session without deleting anything. Safe to call at any time, more than once. */
   close(): void;
 }
 
 export interface MailboxConnector {
-  connect(mailbox: MailboxSettings): Promise<MailboxSession>;
+  /** Connects and logs in; rejects with code `auth` when the server refuses the credentials. */
+  open(mailbox: MailboxConnection): Promise<MailboxSession>;
 }
 
 /** What the parser says of one message (the fields the scanner needs). */

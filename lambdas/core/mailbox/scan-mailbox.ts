@@ -136,15 +136,15 @@ export async function scanMailbox(
   }
   let session: MailboxSession | undefined;
   try {
-    session = await deps.connector.connect(mailbox);
-    const listing = await session.uidl();
+    session = await deps.connector.open(mailbox);
+    const listing = await session.list();
     report.on_server = listing.length;
     const states = await deps.state.states(box);
     await deps.state.prune(
       box,
       [...states.keys()].filter((uid) => !listing.some((m) => m.uid === uid)),
     );
-    for (const { n, uid } of listing) {
+    for (const { uid } of listing) {
       const prior = states.get(uid);
       if (prior && prior.status !== 'failed') {
         report.left++;
@@ -157,7 +157,7 @@ export async function scanMailbox(
       report.fetched++;
       let raw: Uint8Array;
       try {
-        raw = await session.retr(n);
+        raw = await session.fetch(uid);
       } catch (error) {
         // The session is gone: charge this message (one that always breaks the connection ends up
         // stuck instead of blocking the mailbox) and end the scan; nothing marked is deleted.
@@ -172,7 +172,7 @@ export async function scanMailbox(
         continue;
       }
       if (verdict === 'delete') {
-        await session.dele(n);
+        await session.delete(uid);
         report.deleted++;
       } else {
         await deps.state.putState(box, uid, { status: verdict, attempts: 0 });
@@ -180,7 +180,7 @@ export async function scanMailbox(
         if (verdict === 'unattributed') report.unattributed++;
       }
     }
-    await session.quit();
+    await session.commit();
     await deps.state.setLastScan(box, now().toISOString());
   } catch (error) {
     session?.close();

@@ -1,0 +1,62 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { runDueScans } from '../core/mailbox/run-scans.js';
+import type { ScanReport } from '../core/mailbox/scan-report.js';
+import type { SettingsSource } from '../core/ports.js';
+import type { RecordDeps } from '../core/record-bounce.js';
+import { awsDeps, type Deps } from './deps.js';
+import { logger } from './logger.js';
+
+/** Time kept back from the function's timeout: the last message, QUIT and the lease release. */
+export const SCAN_MARGIN_MS = 20_000;
+
+export interface ScannerDeps {
+  record: RecordDeps;
+  settings: SettingsSource;
+  mailboxes: Deps['mailboxes'];
+  log?: { info(message: string, extra: Record<string, unknown>): void };
+  /** Called with each report, e.g. to publish the stuck-message metric. */
+  onReport?: (report: ScanReport) => void;
+}
+
+/**
+ * The scheduled scan (EventBridge, every minute): every enabled mailbox whose `scan_interval` has
+ * passed, stopping in time before the function's own timeout.
+ */
+export function createMailboxScanner(deps: ScannerDeps) {
+  return async (_event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) => {
+    const now = deps.record.clock.now().getTime();
+    const remaining = context.getRemainingTimeInMillis();
+    const settings = await deps.settings.get();
+    const reports = await runDueScans({ record: deps.record, ...deps.mailboxes }, settings, {
+      owner: context.awsRequestId,
+      deadline: new Date(now + remaining - SCAN_MARGIN_MS),
+      leaseMs: remaining,
+    });
+    for (const report of reports) {
+      (deps.log ?? logger).info('mailbox scanned', { report });
+      deps.onReport?.(report);
+    }
+    return { reports };
+  };
+}
+
+const metrics = new Metrics({ namespace: 'stmails', serviceName: 'stmails-bounce' });
+let scan: ReturnType<typeof createMailboxScanner> | undefined;
+
+export async function handler(event: unknown, context: Context) {
+  scan ??= createMailboxScanner({
+    ...awsDeps(),
+    onReport: (report) => {
+      metrics.addMetric('StuckMessages', MetricUnit.Count, report.stuck);
+      metrics.addMetric('ScanFailures', MetricUnit.Count, report.error ? 1 : 0);
+      metrics.addMetric('BouncesRecorded', MetricUnit.Count, report.recorded + report.complaints);
+      metrics.addMetric('Deferrals', MetricUnit.Count, report.deferred);
+    },
+  });
+  try {
+    return await scan(event, context);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbMailboxState } from '../../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
+import { Pop3MailboxClient } from '../../../lambdas/adapters/pop3/pop3-mailbox-client.js';
+import { ulidIds } from '../../../lambdas/adapters/ulid-ids.js';
+import { parseBounce } from '../../../lambdas/core/mail/parse-bounce.js';
+import { type ScanDeps, scanMailbox } from '../../../lambdas/core/mailbox/scan-mailbox.js';
+import {
+  type BounceSettings,
+  effectiveSettings,
+  type MailboxSettings,
+} from '../../../lambdas/core/settings.js';
+import { type TestTable, testTable } from '../../support/dynamodb.js';
+import {
+  type FakePop3Options,
+  FakePop3Server,
+  TEST_PASSWORD,
+  TEST_USER,
+} from '../../support/fake-pop3-server.js';
+import { FakeClock, RecordingPublisher } from '../../support/fakes.js';
+
+const MAIL = join(import.meta.dirname, '../../fixtures/mail');
+const eml = (name: string) => readFileSync(join(MAIL, name));
+
+describe('scanMailbox over a POP3 server and dynalite', () => {
+  let table: TestTable;
+  let server: FakePop3Server;
+  let deps: ScanDeps;
+  let clock: FakeClock;
+  let settings: BounceSettings;
+  let mailbox: MailboxSettings;
+
+  async function serve(options: FakePop3Options) {
+    server = await FakePop3Server.start({ users: { [TEST_USER]: TEST_PASSWORD }, ...options });
+    mailbox = {
+      uuid: '5e1f0000-0000-4000-8000-000000000001',
+      enabled: true,
+      type: 'pop',
+      host: '127.0.0.1',
+      port: server.port,
+      auth_protocol: 'userpass',
+      username: TEST_USER,
+      password: TEST_PASSWORD,
+      tls: 'none',
+      tls_skip_verify: false,
+      scan_interval: '1m',
+      max_per_scan: 50,
+    };
+  }
+
+  beforeEach(async () => {
+    table = await testTable();
+    clock = new FakeClock();
+    settings = effectiveSettings({ enabled: true }, { actions: { hard: { action: 'none' } } });
+    deps = {
+      record: {
+        subscribers: table.subscribers,
+        bounces: table.bounces,
+        events: new RecordingPublisher(),
+        clock,
+        ids: ulidIds(),
+      },
+      connector: new Pop3MailboxClient({ timeoutMs: 2_000 }),
+      parse: parseBounce,
+      state: new DynamoDbMailboxState(table.db, table.tableName),
+    };
+  });
+  afterEach(() => server?.close());
+
+  const scan = (owner = 'test') =>
+    scanMailbox(deps, settings, mailbox, {
+      owner,
+      deadline: new Date(clock.now().getTime() + 60_000),
+      leaseMs: 60_000,
+    });
+  const all = async () => (await table.bounces.list({ order: 'asc', per_page: 100 })).results;
+
+  it('records bounces and deletes them, deletes auto-replies and delay notices, leaves human mail', async () => {
+    await serve({
+      messages: [
+        eml('dsn-two-recipients.eml'),
+        eml('autoreply-rfc3834.eml'),
+        eml('delay-only.eml'),
+        eml('human-reply.eml'),
+      ],
+    });
+    const report = await scan();
+    expect(report).toMatchObject({ on_server: 4, fetched: 4, deleted: 3, left: 1, stuck: 0, failed: 0 });
+    expect(report.recorded).toBeGreaterThan(0);
+    expect(report.deferred).toBeGreaterThan(0);
+    expect(server.mailbox).toHaveLength(1);
+    const stored = await all();
+    expect(stored.every((b) => b.source === `pop3:${TEST_USER}@127.0.0.1`)).toBe(true);
+  });
+
+  it('does not fetch a kept human message again', async () => {
+    await serve({ messages: [eml('human-reply.eml')] });
+    await scan();
+    const again = await scan();
+    expect(again).toMatchObject({ fetched: 0, left: 1 });
+  });
+
+  it('records a complaint from an ARF report', async () => {
+    await serve({ messages: [eml('arf-complaint.eml')] });
+    const report = await scan();
+    expect(report.complaints).toBe(1);
+    expect((await all())[0]).toMatchObject({ type: 'complaint', reason: 'complaint' });
+  });
+
+  it('a connection dropped mid-scan deletes nothing, and the re-scan counts nothing twice', async () => {
+    await serve({ messages: [eml('dsn-two-recipients.eml'), eml('qmail.eml')], dropMidRetr: true });
+    const first = await scan();
+    expect(first.error).toBeDefined();
+    expect(server.mailbox).toHaveLength(2);
+    const storedAfterDrop = (await all()).length;
+    await server.close();
+    const messages = [eml('dsn-two-recipients.eml'), eml('qmail.eml')];
+    await serve({ messages });
+    await scan();
+    await scan();
+    const ids = (await all()).map((b) => b.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(storedAfterDrop);
+  });
+
+  it('a message that keeps failing is retried, then skipped as stuck after 3 attempts', async () => {
+    await serve({ messages: [eml('qmail.eml'), eml('human-reply.eml')] });
+    deps.parse = async (raw) => {
+      if (Buffer.from(raw).toString().includes('qmail')) throw new Error('parser exploded');
+      return parseBounce(raw);
+    };
+    expect((await scan()).failed).toBe(1);
+    expect((await scan()).failed).toBe(1);
+    expect((await scan()).stuck).toBe(1);
+    expect(await scan()).toMatchObject({ fetched: 0, left: 2 });
+    expect(server.mailbox).toHaveLength(2);
+  });
+
+  it('never overlaps: a held lease makes a second scan report locked', async () => {
+    await serve({ messages: [] });
+    await deps.state.acquireLease(
+      mailbox.uuid,
+      'other',
+      clock.now().toISOString(),
+      new Date(clock.now().getTime() + 60_000).toISOString(),
+    );
+    expect((await scan()).locked).toBe(true);
+  });
+
+  it('fetches at most max_per_scan messages', async () => {
+    await serve({
+      messages: [eml('autoreply-rfc3834.eml'), eml('autoreply-rfc3834.eml'), eml('autoreply-rfc3834.eml')],
+    });
+    mailbox.max_per_scan = 2;
+    expect(await scan()).toMatchObject({ fetched: 2, deleted: 2 });
+    expect(server.mailbox).toHaveLength(1);
+  });
+});
