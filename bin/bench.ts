@@ -29,7 +29,29 @@ const SECTIONS: readonly Section[] = [
     title: 'Load on the local service',
     run: () => import('./bench/load.js').then((m) => m.benchLoad()),
   },
+  {
+    name: 'providers',
+    title: 'Provider webhooks in process (cached certificate), and verification cost',
+    run: () => import('./bench/providers.js').then((m) => printed(m.benchProviders())),
+  },
+  {
+    name: 'parser',
+    title: 'Bounce-mail parser, warm and in one process (corpus when ../shared/corpus exists)',
+    run: () => import('./bench/parser.js').then((m) => printed(m.benchParser())),
+  },
+  {
+    name: 'bundle',
+    title: 'Lambda bundle sizes and cold import time, against a DynamoDB-client-only bundle',
+    run: () => import('../lib/bench/bundle-size.js').then((m) => printed(m.benchBundles())),
+  },
 ];
+
+/** For sections that return their figures instead of printing them as they go. */
+async function printed(lines: Promise<string[]>): Promise<string[]> {
+  const out = await lines;
+  for (const line of out) console.log(`  ${line}`);
+  return out;
+}
 
 function machine(): string {
   const cpu = cpus();

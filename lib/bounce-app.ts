@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { AuthMode } from '../lambdas/handlers/http/permission.js';
 import { BounceStack } from './bounce-stack.js';
 import type { DeploySettings } from './deploy-settings.js';
+import type { SesSetupOptions } from './ses-setup-construct.js';
 
 export const STACK_NAME = 'StmailsBounce';
 
@@ -34,6 +35,18 @@ function defaultSettingsFrom(value: unknown): DeploySettings | undefined {
   }
 }
 
+/** `-c sesIdentities=example.com,news@example.com` (or a list in cdk.json) turns on the SES setup. */
+function sesFrom(identities: unknown, configurationSet: unknown): { ses?: SesSetupOptions } {
+  if (identities === undefined || identities === '') return {};
+  const list = Array.isArray(identities) ? identities.map(String) : String(identities).split(',');
+  const clean = list.map((i) => i.trim()).filter(Boolean);
+  if (clean.length === 0) return {};
+  if (configurationSet !== undefined && typeof configurationSet !== 'string') {
+    throw new Error('context sesConfigurationSet must be a configuration set name');
+  }
+  return { ses: { identities: clean, ...(configurationSet ? { configurationSet } : {}) } };
+}
+
 /**
  * The deployed app: the stack configured from context (cdk.json or `-c`), checked by cdk-nag's
  * AwsSolutions rules at every synth. bin/app.ts and the tests both build it here.
@@ -49,6 +62,7 @@ export function buildApp(app: App): BounceStack {
     authMode: authModeFrom(context('authMode')),
     alarmEmail: alarmEmailFrom(context('alarmEmail')),
     defaultSettings: defaultSettingsFrom(context('defaultSettings')),
+    ...sesFrom(context('sesIdentities'), context('sesConfigurationSet')),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;

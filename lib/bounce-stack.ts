@@ -1,6 +1,7 @@
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { AuthMode } from '../lambdas/handlers/http/permission.js';
 import { FUNCTIONS, type FunctionName, ROUTES, type Route } from '../lambdas/handlers/routes.js';
@@ -12,6 +13,7 @@ import { BounceFunction } from './function-construct.js';
 import { MailboxScanner } from './mailbox-scanner-construct.js';
 import { Monitoring } from './monitoring-construct.js';
 import { BounceSecrets } from './secrets-construct.js';
+import { SesSetup, type SesSetupOptions, sesDefaults } from './ses-setup-construct.js';
 import { BounceTable } from './table-construct.js';
 
 export interface BounceStackProps extends StackProps {
@@ -21,6 +23,12 @@ export interface BounceStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Non-secret settings in force until an operator first saves settings (DESIGN §5). */
   readonly defaultSettings?: DeploySettings;
+  /**
+   * Automates SES feedback: creates the SNS topic, subscribes the SES webhook to it, points the
+   * identities' bounce and complaint notifications at it (original headers included), and turns on
+   * `enabled`, `webhooks_enabled` and `ses.enabled` with that topic in the deploy-time defaults.
+   */
+  readonly ses?: SesSetupOptions;
   /** The route table. @default ROUTES of lambdas/handlers/routes.ts */
   readonly routes?: readonly Route[];
   readonly throttle?: ApiThrottle;
@@ -42,6 +50,7 @@ export class BounceStack extends Stack {
   public readonly events: OutboundEvents;
   public readonly auth: ApiAuth;
   public readonly scanner: MailboxScanner;
+  public readonly ses?: SesSetup;
   /** One function per FUNCTIONS entry that serves a route. */
   public readonly functions: Partial<Record<FunctionName, BounceFunction>> = {};
   public readonly api: BounceApi;
@@ -51,7 +60,12 @@ export class BounceStack extends Stack {
     super(scope, id, props);
     const routes = props.routes ?? ROUTES;
     const authMode = props.authMode ?? 'basic';
-    const defaultSettings = deploySettingsJson(props.defaultSettings);
+    const sesTopic = props.ses
+      ? new Topic(this, 'SesFeedbackTopic', { displayName: 'stmails SES feedback', enforceSSL: true })
+      : undefined;
+    const defaultSettings = sesTopic
+      ? sesDefaults(this, props.defaultSettings, sesTopic.topicArn)
+      : deploySettingsJson(props.defaultSettings);
 
     this.table = new BounceTable(this, 'Storage');
     this.secrets = new BounceSecrets(this, 'Secrets');
@@ -110,6 +124,14 @@ export class BounceStack extends Stack {
     this.table.grantData(this.scanner.function.fn);
     this.events.grantPublish(this.scanner.function.fn);
     this.secrets.grantReadSettings(this.scanner.function.fn);
+
+    if (props.ses && sesTopic) {
+      this.ses = new SesSetup(this, 'SesSetup', {
+        ...props.ses,
+        topic: sesTopic,
+        endpoint: this.api.api.urlForPath('/webhooks/service/ses'),
+      });
+    }
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api.api,
