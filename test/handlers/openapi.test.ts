@@ -19,6 +19,7 @@ import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounc
 import { createProviderWebhookHandler } from '../../lambdas/handlers/webhooks/provider-webhook.js';
 import { type ApiHarness, apiHarness } from '../support/api-harness.js';
 import { apiEvent, type EventOptions } from '../support/events.js';
+import { FakePop3Server, TEST_PASSWORD, TEST_USER } from '../support/fake-pop3-server.js';
 import { silentLogger } from '../support/fakes.js';
 import { openApiValidator } from '../support/openapi-validator.js';
 import {
@@ -39,6 +40,8 @@ const BOB = '22222222-2222-4222-8222-222222222222';
 const NOBODY = '33333333-3333-4333-8333-333333333333';
 const CAMPAIGN = '9f86b50d-5711-41c8-ab03-bc91c43d711b';
 const ABSENT_ID = '01JD0000000000000000000999';
+const MAILBOX = '55555555-5555-4555-8555-555555555555';
+const MAIL = join(import.meta.dirname, '../fixtures/mail');
 const SENDGRID_KEYS = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const P256 = SENDGRID_KEYS.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 const POSTMARK = { username: 'postmark-hook', password: 'postmark-hook-password' };
@@ -300,6 +303,37 @@ describe('real responses match the OpenAPI document', () => {
       pathParameters: { uuid },
       ...extra,
     });
+  const scan = (uuid: string, extra: Partial<EventOptions> = {}) =>
+    call({
+      method: 'POST',
+      resource: '/api/mailboxes/{uuid}/scan',
+      path: `/api/mailboxes/${uuid}/scan`,
+      pathParameters: { uuid },
+      ...extra,
+    });
+  /** Saves a mailbox at an in-process POP3 server holding a bounce and an auto-reply, then scans it. */
+  async function scanFakeMailbox(): Promise<Res> {
+    const server = await FakePop3Server.start({
+      users: { [TEST_USER]: TEST_PASSWORD },
+      messages: [readFileSync(join(MAIL, 'exim.eml')), readFileSync(join(MAIL, 'autoreply-rfc3834.eml'))],
+    });
+    try {
+      const { version } = await api.settings.current();
+      const mailbox = {
+        uuid: MAILBOX,
+        host: server.host,
+        port: server.port,
+        tls: 'none',
+        username: TEST_USER,
+        password: TEST_PASSWORD,
+        enabled: true,
+      };
+      await api.settings.save({ mailboxes: [mailbox] }, version);
+      return await scan(MAILBOX);
+    } finally {
+      await server.close();
+    }
+  }
   const putSettings = (body: unknown, ifMatch?: string, extra: Partial<EventOptions> = {}) =>
     call({
       method: 'PUT',
@@ -425,6 +459,7 @@ describe('real responses match the OpenAPI document', () => {
   const GET_SETTINGS = ['GET', '/api/settings/bounce'] as const;
   const PUT_SETTINGS = ['PUT', '/api/settings/bounce'] as const;
   const OPENAPI = ['GET', '/api/openapi.json'] as const;
+  const SCAN = ['POST', '/api/mailboxes/{uuid}/scan'] as const;
   const SES = ['POST', '/webhooks/service/ses'] as const;
   const SENDGRID = ['POST', '/webhooks/service/sendgrid'] as const;
   const POSTMARK_ROUTE = ['POST', '/webhooks/service/postmark'] as const;
@@ -710,6 +745,28 @@ describe('real responses match the OpenAPI document', () => {
       {
         also: (res) => expect(JSON.parse(res.text)).toEqual(document),
       },
+    ),
+
+    // POST /api/mailboxes/{uuid}/scan (after the settings cases: saving a mailbox moves the version)
+    c(SCAN, 200, 'scans a mailbox on a POP3 server and answers the report', scanFakeMailbox, {
+      also: (res) => {
+        const report = JSON.parse(res.text).data;
+        expect(report).toMatchObject({ mailbox: MAILBOX, locked: false, on_server: 2, fetched: 2 });
+        expect(report.error).toBeUndefined();
+      },
+    }),
+    c(SCAN, 400, 'refuses a uuid that is not a UUID', () => scan('inbox')),
+    c(SCAN, 401, 'refuses a request without a user', () => scan(MAILBOX, { permissions: null })),
+    c(SCAN, 403, 'refuses a user without the permission', () =>
+      scan(MAILBOX, { permissions: ['bounces:get'] }),
+    ),
+    c(SCAN, 404, 'answers an unknown mailbox', () => scan(NOBODY)),
+    c(SCAN, 500, 'answers a storage failure', () =>
+      down.call({
+        method: 'POST',
+        resource: '/api/mailboxes/{uuid}/scan',
+        pathParameters: { uuid: MAILBOX },
+      }),
     ),
 
     // POST /webhooks/service/{provider}
