@@ -1,0 +1,317 @@
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createMemoryStores } from '../../lambdas/adapters/memory/memory-stores.js';
+import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
+import type { Clock } from '../../lambdas/core/ports.js';
+import { forwardemailProvider } from '../../lambdas/core/providers/forwardemail.js';
+import { postmarkProvider } from '../../lambdas/core/providers/postmark.js';
+import type {
+  CertificateLoader,
+  Provider,
+  ProviderDeps,
+  ProviderName,
+  ProviderRequest,
+} from '../../lambdas/core/providers/provider.js';
+import { sendgridProvider } from '../../lambdas/core/providers/sendgrid.js';
+import { sesProvider } from '../../lambdas/core/providers/ses.js';
+import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings.js';
+import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
+import type { HttpEvent, HttpResult } from '../../lambdas/handlers/http/types.js';
+import { createProviderWebhookHandler } from '../../lambdas/handlers/webhooks/provider-webhook.js';
+import { notification, TEST_CERT_PEM, TEST_TOPIC_ARN } from '../../test/support/sns-signer.js';
+import { webhookEvent } from './events.js';
+import { silenceHandlerLogs } from './silence.js';
+import { formatCount, formatMs, summarise, table } from './stats.js';
+
+const WARMUP = 500;
+const REQUESTS = 3_000;
+const VERIFY_MESSAGES = 2_000;
+const ADDRESSES = 1_000;
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures');
+
+// A fixed clock inside the TEST-ONLY certificate's validity; SendGrid timestamps are signed against it.
+const NOW = new Date('2027-01-15T12:00:00.000Z');
+const NOW_S = Math.floor(NOW.getTime() / 1000);
+const clock: Clock = { now: () => new Date(NOW) };
+
+/** The certificate as the caching loader serves it after the first fetch: no network, no parsing. */
+const certificates: CertificateLoader = { load: async () => TEST_CERT_PEM };
+
+const SENDGRID = (() => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return { privateKey, base64: publicKey.export({ format: 'der', type: 'spki' }).toString('base64') };
+})();
+const POSTMARK_USER = 'postmark-hook';
+const POSTMARK_PASSWORD = 'c0rrect horse battery staple';
+const FORWARDEMAIL_KEY = 'a3f1c2d4e5b60718293a4b5c6d7e8f90';
+
+type Json = Record<string, unknown>;
+
+function fixture(path: string): unknown {
+  return JSON.parse(readFileSync(join(FIXTURES, path), 'utf8'));
+}
+
+const SES_MESSAGE = fixture('sns/ses/notification-bounce-permanent-dsn.json') as Json;
+const SENDGRID_BATCH = fixture('providers/sendgrid/batch.json') as Json[];
+const POSTMARK_BOUNCE = fixture('providers/postmark/bounce-hard.json') as Json;
+const FORWARDEMAIL_REJECT = fixture('providers/forwardemail/reject-recipient.json') as Json;
+
+function settings(): BounceSettings {
+  return effectiveSettings(
+    {
+      enabled: true,
+      webhooks_enabled: true,
+      ses: { enabled: true, topic_arns: [TEST_TOPIC_ARN], auto_confirm: true },
+      sendgrid: { enabled: true, key: SENDGRID.base64 },
+      postmark: { enabled: true, username: POSTMARK_USER, password: POSTMARK_PASSWORD },
+      forwardemail: { enabled: true, key: FORWARDEMAIL_KEY },
+    },
+    undefined,
+  );
+}
+
+/** `local@domain` made the n-th of the run's pool: `local.run.n@domain`. */
+function recipient(email: unknown, run: string, n: number): string {
+  const [local, domain] = String(email).split('@');
+  return `${local}.${run}${n}@${domain}`;
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** The i-th request of a run, signed; event keys are unique per request, recipients cycle a pool. */
+const BUILD: Record<ProviderName, (i: number, run: string) => ProviderRequest> = {
+  ses(i, run) {
+    const message = clone(SES_MESSAGE) as { bounce: Json & { bouncedRecipients: Json[] }; mail: Json };
+    message.bounce.feedbackId = `${run}-feedback-${i}`;
+    for (const r of message.bounce.bouncedRecipients)
+      r.emailAddress = recipient(r.emailAddress, run, i % ADDRESSES);
+    message.mail.messageId = `${run}-message-${i}`;
+    const body = notification(message, { MessageId: `${run}-sns-${i}` });
+    return {
+      rawBody: Buffer.from(JSON.stringify(body, null, 2)),
+      headers: {
+        'content-type': 'text/plain; charset=UTF-8',
+        'x-amz-sns-message-type': 'Notification',
+      },
+    };
+  },
+  sendgrid(i, run) {
+    const batch = clone(SENDGRID_BATCH).map((event, j) => ({
+      ...event,
+      email: recipient(event.email, run, i % ADDRESSES),
+      ...(event.sg_event_id ? { sg_event_id: `${run}-${i}-${j}` } : {}),
+    }));
+    const rawBody = Buffer.from(JSON.stringify(batch));
+    const timestamp = String(NOW_S - 60);
+    const signature = sign('sha256', Buffer.concat([Buffer.from(timestamp), rawBody]), {
+      key: SENDGRID.privateKey,
+      dsaEncoding: 'der',
+    });
+    return {
+      rawBody,
+      headers: {
+        'content-type': 'application/json',
+        'x-twilio-email-event-webhook-signature': signature.toString('base64'),
+        'x-twilio-email-event-webhook-timestamp': timestamp,
+      },
+    };
+  },
+  postmark(i, run) {
+    const record = clone(POSTMARK_BOUNCE);
+    record.ID = i;
+    record.MessageID = `${run}-message-${i}`;
+    record.Email = recipient(record.Email, run, i % ADDRESSES);
+    const basic = Buffer.from(`${POSTMARK_USER}:${POSTMARK_PASSWORD}`).toString('base64');
+    return {
+      rawBody: Buffer.from(JSON.stringify(record)),
+      headers: { 'content-type': 'application/json', authorization: `Basic ${basic}` },
+    };
+  },
+  forwardemail(i, run) {
+    const record = clone(FORWARDEMAIL_REJECT);
+    record.email_id = `${run}-email-${i}`;
+    record.recipient = recipient(record.recipient, run, i % ADDRESSES);
+    const rawBody = Buffer.from(JSON.stringify(record));
+    const signature = createHmac('sha256', FORWARDEMAIL_KEY).update(rawBody).digest('hex');
+    return { rawBody, headers: { 'content-type': 'application/json', 'x-webhook-signature': signature } };
+  },
+};
+
+const PROVIDERS: readonly Provider[] = [
+  sesProvider,
+  sendgridProvider,
+  postmarkProvider,
+  forwardemailProvider,
+];
+
+function httpEvent(name: ProviderName, req: ProviderRequest): HttpEvent {
+  const path = `/webhooks/service/${name}`;
+  const base = webhookEvent(req.rawBody.toString('utf8'));
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = value;
+  const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
+  return {
+    ...base,
+    path,
+    resource: '/webhooks/service/{provider}',
+    pathParameters: { provider: name },
+    headers,
+    multiValueHeaders,
+    requestContext: { ...base.requestContext, path, resourcePath: '/webhooks/service/{provider}' },
+  };
+}
+
+interface Run {
+  provider: ProviderName;
+  samples: number[];
+  wallMs: number;
+  failures: Map<string, number>;
+  recorded: number;
+  duplicates: number;
+}
+
+async function runHandler(provider: Provider, logger: Logger): Promise<Run> {
+  const stores = createMemoryStores();
+  const current = settings();
+  const handler = createProviderWebhookHandler(provider, {
+    record: {
+      subscribers: stores.subscribers,
+      bounces: stores.bounces,
+      events: { publish: async () => undefined },
+      clock,
+      ids: ulidIds(),
+    },
+    settings: { get: async () => current },
+    certificates,
+    confirmer: { confirm: async () => undefined },
+    logger,
+  });
+  const invoke = (event: HttpEvent): Promise<HttpResult> =>
+    handler(event).catch((error) => errorResponse(error, logger));
+  // Signed beforehand so the timing holds the handler only; the warm-up uses other addresses and keys.
+  const build = BUILD[provider.name];
+  const warm = Array.from({ length: WARMUP }, (_, i) => httpEvent(provider.name, build(i, 'warm')));
+  const events = Array.from({ length: REQUESTS }, (_, i) => httpEvent(provider.name, build(i, 'run')));
+  for (const event of warm) await invoke(event);
+  const samples = new Array<number>(REQUESTS);
+  const failures = new Map<string, number>();
+  let recorded = 0;
+  let duplicates = 0;
+  const start = performance.now();
+  for (let i = 0; i < REQUESTS; i++) {
+    const t0 = performance.now();
+    const res = await invoke(events[i] as HttpEvent);
+    samples[i] = performance.now() - t0;
+    if (res.statusCode !== 200) {
+      const key = `${res.statusCode} ${res.body}`;
+      failures.set(key, (failures.get(key) ?? 0) + 1);
+    } else {
+      const { data } = JSON.parse(res.body) as { data?: { recorded?: number; duplicates?: number } };
+      recorded += data?.recorded ?? 0;
+      duplicates += data?.duplicates ?? 0;
+    }
+  }
+  return {
+    provider: provider.name,
+    samples,
+    wallMs: performance.now() - start,
+    failures,
+    recorded,
+    duplicates,
+  };
+}
+
+interface Verify {
+  provider: ProviderName;
+  samples: number[];
+  bounces: number;
+  failures: number;
+}
+
+async function runVerify(provider: Provider): Promise<Verify> {
+  const current = settings();
+  const deps: ProviderDeps = { clock, certificates };
+  const build = BUILD[provider.name];
+  const warm = Array.from({ length: WARMUP }, (_, i) => build(i, 'vwarm'));
+  const requests = Array.from({ length: VERIFY_MESSAGES }, (_, i) => build(i, 'verify'));
+  for (const req of warm) await provider.handle(req, current, deps).catch(() => undefined);
+  const samples = new Array<number>(VERIFY_MESSAGES);
+  let bounces = 0;
+  let failures = 0;
+  for (let i = 0; i < VERIFY_MESSAGES; i++) {
+    const t0 = performance.now();
+    const outcome = await provider
+      .handle(requests[i] as ProviderRequest, current, deps)
+      .catch(() => undefined);
+    samples[i] = performance.now() - t0;
+    if (outcome?.kind === 'events') bounces += outcome.bounces.length;
+    else failures++;
+  }
+  return { provider: provider.name, samples, bounces, failures };
+}
+
+export async function benchProviders(): Promise<string[]> {
+  silenceHandlerLogs();
+  const logger = new Logger({ serviceName: 'bench', logLevel: 'SILENT' });
+  const lines: string[] = [];
+
+  lines.push(
+    `  (1) provider webhook handler: ${formatCount(REQUESTS)} requests per provider after ${formatCount(WARMUP)}` +
+      ` warm-up, one at a time, ${formatCount(ADDRESSES)} recipients, unique event keys; memory stores,` +
+      ' cached SNS certificate',
+  );
+  const runs: Run[] = [];
+  for (const provider of PROVIDERS) runs.push(await runHandler(provider, logger));
+  const handlerRows = runs.map((r) => {
+    const s = summarise(r.samples);
+    return [
+      r.provider,
+      formatMs(s.p50),
+      formatMs(s.p90),
+      formatMs(s.p99),
+      formatMs(s.max),
+      formatCount((REQUESTS / r.wallMs) * 1000),
+      formatCount((r.recorded / r.wallMs) * 1000),
+      (r.recorded / REQUESTS).toFixed(1),
+    ];
+  });
+  for (const line of table([
+    ['', 'p50', 'p90', 'p99', 'max', 'requests/s', 'bounces/s', 'bounces/req'],
+    ...handlerRows,
+  ]))
+    lines.push(`  ${line}`);
+  for (const r of runs) {
+    if (r.duplicates) lines.push(`  !! ${r.provider}: ${r.duplicates} duplicates`);
+    for (const [failure, n] of r.failures) lines.push(`  !! ${r.provider}: ${n} x ${failure}`);
+  }
+
+  lines.push('');
+  lines.push(
+    `  (2) provider.handle alone (verify + map, no recording): ${formatCount(VERIFY_MESSAGES)} messages per` +
+      ` provider after ${formatCount(WARMUP)} warm-up (SendGrid: one ${SENDGRID_BATCH.length}-event batch per message)`,
+  );
+  const verifies: Verify[] = [];
+  for (const provider of PROVIDERS) verifies.push(await runVerify(provider));
+  const verifyRows = verifies.map((v) => {
+    const s = summarise(v.samples);
+    return [
+      v.provider,
+      `${Math.round(s.p50 * 1000)} µs`,
+      `${Math.round(s.p99 * 1000)} µs`,
+      formatCount(1000 / s.mean),
+      (v.bounces / VERIFY_MESSAGES).toFixed(1),
+    ];
+  });
+  for (const line of table([['', 'p50', 'p99', 'messages/s', 'bounces/msg'], ...verifyRows]))
+    lines.push(`  ${line}`);
+  for (const v of verifies)
+    if (v.failures) lines.push(`  !! ${v.provider}: ${v.failures} messages not verified`);
+  return lines;
+}
