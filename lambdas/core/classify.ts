@@ -29,6 +29,8 @@ const TEXT_RULES: readonly [RegExp, Reason][] = [
   [/too large|message size|size limit|exceeds .*size/i, 'message_too_large'],
   [/virus|malware|infected/i, 'virus'],
   [/dmarc|spf|dkim|authentication/i, 'policy'],
+  // Block lists named after spam (Spamhaus, SpamCop) block the sender; they say nothing of the content.
+  [/spamhaus|spamcop|blacklist|blocklist|block list|black list|dnsbl|\brbl\b|listed (at|on|in)/i, 'blocked'],
   [/spam|junk/i, 'spam_detected'],
   [/blacklist|blocklist|block list|black list|reputation|blocked|listed at|rbl|spamhaus/i, 'blocked'],
   [/too many|rate limit|rate-limit|try again later|throttl/i, 'rate_limited'],
