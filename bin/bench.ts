@@ -40,6 +40,12 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/parser.js').then((m) => printed(m.benchParser())),
   },
   {
+    name: 'scan',
+    title:
+      'Mailbox scan: 1,000 messages from dovecot into dynalite, stages apart vs one scan (needs dovecot, root)',
+    run: () => import('./bench/scan.js').then((m) => printed(m.benchScan())),
+  },
+  {
     name: 'bundle',
     title: 'Lambda bundle sizes and cold import time, against a DynamoDB-client-only bundle',
     run: () => import('../lib/bench/bundle-size.js').then((m) => printed(m.benchBundles())),

@@ -37,7 +37,8 @@ export function mailboxSource(mailbox: MailboxSettings): string {
 
 type Verdict = 'delete' | 'unattributed' | 'kept';
 
-function bouncesOf(parsed: ParsedMail, uid: string, mailbox: MailboxSettings): BounceInput[] {
+/** The bounces a parsed message asks to record (failed recipients, or the complainants). */
+export function bouncesOf(parsed: ParsedMail, uid: string, mailbox: MailboxSettings): BounceInput[] {
   const complaint = parsed.kind === 'feedback';
   const failed = complaint ? parsed.recipients : parsed.recipients.filter((r) => r.action === 'failed');
   const messageKey = parsed.message_id ?? `uid:${mailbox.uuid}:${uid}`;
