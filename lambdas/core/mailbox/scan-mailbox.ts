@@ -82,10 +82,10 @@ async function handle(
     return 'delete';
   }
   const bounces = bouncesOf(parsed, uid, mailbox);
+  if (parsed.recipients.length === 0) return 'unattributed';
+  // Delayed recipients are deferrals, also beside failed ones in the same report: counted, not recorded.
+  report.deferred += parsed.recipients.filter((r) => r.action === 'delayed').length;
   if (bounces.length === 0) {
-    const delayed = parsed.recipients.filter((r) => r.action === 'delayed').length;
-    if (parsed.recipients.length === 0) return 'unattributed';
-    report.deferred += delayed;
     report.ignored++;
     return 'delete';
   }
