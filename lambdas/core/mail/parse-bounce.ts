@@ -7,6 +7,7 @@ import { boundedLines, type ParseLimits, resolveLimits } from './limits.js';
 import { type MimeView, rawView, readMime } from './mime.js';
 import { mergeOriginals, type OriginalInfo, originalInfo, stmailsHeadersIn } from './original.js';
 import { findDsn, recipientsFromReport } from './report-recipients.js';
+import { reportingSystem } from './reporting-system.js';
 import { sesNotification } from './ses-notification.js';
 import { textRecipients } from './text-bounce.js';
 import { originalEvidence, recipientsFromText, senderSide, textEvidence } from './text-evidence.js';
@@ -158,11 +159,12 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
   }
 
   const exclude = senderSide(view, original, region.report);
+  const reporter = reportingSystem(view.headers);
   const dsn = findDsn(view, region.report);
   if (dsn) {
     const blocks = textRecipients(reportLines, exclude, limits.maxRecipients);
     const byEmail = new Map(blocks.map((r) => [r.email, r.block]));
-    const recipients = recipientsFromReport(dsn, byEmail, region.report, limits);
+    const recipients = recipientsFromReport(dsn, byEmail, region.report, limits, reporter);
     const failing = recipients.filter((r) => r.action === 'failed' || r.action === 'delayed');
     if (failing.length) return { kind: 'bounce', is_bounce: true, recipients: failing, ...base };
     if (recipients.length) return { kind: 'delivered', is_bounce: false, recipients, ...base };
@@ -183,7 +185,7 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
     if (deeper) return deeper;
     evidence = originalEvidence(original, region.report, exclude, limits);
   }
-  const recipients = recipientsFromText(evidence, view.subject, region.report, limits);
+  const recipients = recipientsFromText(evidence, view.subject, region.report, limits, reporter);
   return { kind: 'bounce', is_bounce: true, recipients, ...base };
 }
 

@@ -18,24 +18,31 @@ export type SmtpStage = 'connect' | 'mail' | 'rcpt' | 'data';
 const TRANSCRIPT =
   />>>\s*(data|rcpt to|mail from|helo|ehlo)\b[^\n]{0,300}\n(?:[^\n]{0,300}\n){0,2}?\s*<<<\s*([45]\d\d)/gi;
 
-const COMMANDS = 'data|rcpt to|mail from|helo|ehlo';
+const COMMANDS = 'data|rcpt\\s+to|mail\\s+from|helo|ehlo';
 
 const STAGE_PATTERNS: readonly RegExp[] = [
   // Postfix: "(in reply to RCPT TO command)".
-  new RegExp(`in reply to (?:the )?(?:end of )?(${COMMANDS}|lhlo|xforward|connect|banner|greeting)\\b`, 'i'),
+  new RegExp(
+    `in\\s+reply\\s+to\\s+(?:the\\s+)?(?:end\\s+of\\s+)?(${COMMANDS}|lhlo|xforward|connect|banner|greeting)\\b`,
+    'i',
+  ),
   // Exim: "SMTP error from remote mail server after RCPT TO:<a@b>".
   new RegExp(
-    `\\bafter (?:pipelined |sending |end of )*(${COMMANDS}|initial connection|connect|greeting|banner)\\b`,
+    `\\bafter\\s+(?:pipelined\\s+|sending\\s+|end\\s+of\\s+)*(${COMMANDS}|initial\\s+connection|connect|greeting|banner)\\b`,
     'i',
   ),
   /\bsmtp command\W{0,40}(data|rcpt to|mail from|helo|ehlo)\b/i,
   /did not like our (?:final )?(data|rcpt to|mail from|helo|ehlo)\b/i,
   /most progress was (data|rcpt to|mail from|helo|ehlo)\b/i,
   /\[(data|rcpt_to|mail_from)\]/i,
+  // "Technical details: SMTP:RCPT host 192.0.2.8: 553 ...".
+  /\bsmtp:(data|rcpt|mail)\b/i,
 ];
 
+const EMPTY_ADDRESS_SLOT = /(?:^|[\s;])[45]\d\d(?:[ -][45]\.\d\.\d{1,3})?\s+(?:<>\s*)?:\s*\S/;
+
 function stageOf(word: string): SmtpStage {
-  const w = word.toLowerCase().replace('_', ' ');
+  const w = word.toLowerCase().replace(/[_\s]+/g, ' ');
   if (w === 'data') return 'data';
   if (w.startsWith('rcpt')) return 'rcpt';
   if (w.startsWith('mail')) return 'mail';
@@ -62,7 +69,11 @@ export function smtpStage(text: string | undefined): SmtpStage | undefined {
     const m = pattern.exec(text);
     if (m && (!best || m.index < best.at)) best = { at: m.index, stage: stageOf(m[1] as string) };
   }
-  return best?.stage;
+  if (best) return best.stage;
+  // "550 : User unknown": the reply's address slot is empty because no single recipient was in
+  // scope, which is the case only after DATA (carriers' sender filters answer so).
+  if (EMPTY_ADDRESS_SLOT.test(text)) return 'data';
+  return undefined;
 }
 
 // Postfix prefixes every recipient restriction with "Recipient address rejected:"; the reason is
@@ -176,6 +187,20 @@ const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
   ],
 ];
 
+// Wordings that report a failed directory lookup, which no sender filter borrows: Exchange's
+// "recipient name is not recognized", Domino's directory, Google's "address couldn't be found",
+// BSD mail.local finding no such local user.
+const DIRECTORY_LOOKUP = anyOf([
+  'recipient name is not recognized',
+  'not listed in (the )?(domino |public )?(directory|address book)',
+  "address (couldn'?t|could not) be found",
+  'check if (the )?address is correct',
+  'no valid recipients for',
+  'mail\\.local: unknown user',
+  // Domino's Japanese templates: "not found in the Domino Directory", "not in the directory list".
+  'ディレクトリ(には見つかりません|のリストにありません)',
+]);
+
 /**
  * Text ready for the phrase rules: one line, bounded, addresses out (a local part such as
  * `blocked@` must not read as a reason). Token by token, so a long run without spaces costs linear time.
@@ -203,15 +228,24 @@ export interface ReasonClues {
   stage?: SmtpStage;
   /** The remote server's own code (from its reply), as opposed to the reporting MTA's Status field. */
   remote?: string;
+  /** The reporting system's own wording for a failed lookup (reporting-system.ts). */
+  lookup?: RegExp;
+}
+
+function isMailboxStatus(status: string | undefined): boolean {
+  return !!status && /^[45]\.1\.\d+$/.test(status);
 }
 
 /** An address verdict the remote server gave in its own code: it stands whatever the stage. */
 function remoteNamesAddress(remote: string | undefined): boolean {
-  return !!remote && (/^5\.1\.\d+$/.test(remote) || remote === '5.2.1' || remote === '551');
+  return (
+    !!remote && ((remote[0] === '5' && isMailboxStatus(remote)) || remote === '5.2.1' || remote === '551')
+  );
 }
 
-export function mailReason({ status, text, stage, remote }: ReasonClues): Reason {
+export function mailReason({ status, text, stage, remote, lookup }: ReasonClues): Reason {
   const clean = text ? cleaned(text) : '';
+  const lookedUp = DIRECTORY_LOOKUP.test(clean) || (lookup?.test(clean) ?? false);
   const permanent = status?.startsWith('5') ?? false;
   const enhanced = status && /^\d\.\d+\.\d+$/.test(status) ? status : undefined;
   const words = reasonFromWords(clean);
@@ -226,7 +260,7 @@ export function mailReason({ status, text, stage, remote }: ReasonClues): Reason
   if (senderSide) return words !== 'unknown' && !isHardReason(words) ? words : 'blocked';
 
   let reason = reasonFromStatus(status, withoutPrefix(clean));
-  if (reason === 'unknown') reason = words;
+  if (reason === 'unknown') reason = lookedUp ? 'user_unknown' : words;
   else if (isHardReason(words) && !isHardReason(reason) && (permanent || !status)) {
     // A permanent failure the code leaves vague (5.0.0, 5.4.x routing, 5.7.x) but the words name.
     if (['unknown', 'network', 'blocked', 'policy'].includes(reason)) reason = words;
@@ -234,7 +268,22 @@ export function mailReason({ status, text, stage, remote }: ReasonClues): Reason
     // "550 5.1.1 ... has sent to too many recipients": the words are specific, the code generic.
     reason = words;
   }
+  // "Domain does not exist": the words name the domain, which the generic classifier reads as a user.
+  if (reason === 'user_unknown' && words === 'host_unknown') reason = words;
+  // RFC 3464's X-Unix diagnostic type is a local program's exit (procmail, a pipe): its complaint is
+  // about that program's run, not a verdict on the address from the recipient's server.
+  if (isHardReason(reason) && /^\s*x-unix\s*;/i.test(text ?? '')) return 'unknown';
   if (stage === 'data' && isHardReason(reason) && !remoteNamesAddress(remote)) return 'content_rejected';
+  // "User unknown" is also the wording of sender filters (mobile carriers, per-user block lists):
+  // without a code for the mailbox (x.1.x) or a refusal at RCPT TO, it does not prove the address dead.
+  if (
+    reason === 'user_unknown' &&
+    stage !== 'rcpt' &&
+    !isMailboxStatus(enhanced) &&
+    !remoteNamesAddress(remote) &&
+    !lookedUp
+  )
+    return 'unknown';
   // A temporary failure proves nothing dead: the MTA is still trying, or will try again.
   if (isHardReason(reason) && status?.startsWith('4'))
     return reason === 'host_unknown' ? 'network' : 'unknown';

@@ -1,7 +1,8 @@
 import { typeForReason } from '../classify.js';
 import type { Reason } from '../reasons.js';
-import { mailReason, smtpStage } from './reason.js';
-import { bestStatus, enhancedIn, replyCodeIn } from './status-codes.js';
+import { mailReason, reasonFromWords, smtpStage } from './reason.js';
+import type { ReportingSystem } from './reporting-system.js';
+import { bestStatus, remoteCodeIn, replyCodeIn } from './status-codes.js';
 import type { ParsedRecipient, RecipientAction } from './types.js';
 
 export interface RecipientEvidence {
@@ -15,6 +16,10 @@ export interface RecipientEvidence {
   context?: string;
   /** Whether this recipient is the message's only one, so the wider text is about it alone. */
   soleRecipient?: boolean;
+  /** The system that wrote the bounce, when its template is known (reporting-system.ts). */
+  reporter?: ReportingSystem;
+  /** A reason the report states in a field of its own (PowerMTA's bounce category): it decides. */
+  stated?: Reason;
   maxDiagnosticChars: number;
 }
 
@@ -24,6 +29,10 @@ function compact(text: string | undefined, max: number): string | undefined {
   if (!text) return undefined;
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat ? flat.slice(0, max) : undefined;
+}
+
+function saysNothing(diagnostic: string | undefined): boolean {
+  return !diagnostic || (reasonFromWords(diagnostic) === 'unknown' && !/^\s*x-unix\s*;/i.test(diagnostic));
 }
 
 /**
@@ -44,16 +53,17 @@ export function classifyRecipient(e: RecipientEvidence): ParsedRecipient {
     };
   }
   // The wider text names the stage for this recipient only when it is about no one else.
-  const stage = smtpStage(e.diagnostic) ?? (e.soleRecipient ? smtpStage(e.context) : undefined);
-  const remote = enhancedIn(diagnostic) ?? replyCodeIn(diagnostic);
-  let reason: Reason = mailReason({
-    status: status ?? replyCodeIn(diagnostic),
-    text: diagnostic,
-    stage,
-    remote,
-  });
-  if (reason === 'unknown' && e.context && e.soleRecipient) {
-    reason = mailReason({ status: status ?? replyCodeIn(e.context), text: e.context, stage, remote });
+  const stage =
+    smtpStage(e.diagnostic) ?? (e.soleRecipient ? smtpStage(e.context) : undefined) ?? e.reporter?.stage;
+  const remote = remoteCodeIn(diagnostic);
+  const lookup = e.reporter?.lookup;
+  let reason: Reason =
+    e.stated ??
+    mailReason({ status: status ?? replyCodeIn(diagnostic), text: diagnostic, stage, remote, lookup });
+  // The wider text speaks only when the recipient's own words are silent: "user unknown" left
+  // unproven above must not be proven by the same words repeated in the human-readable part.
+  if (reason === 'unknown' && e.context && e.soleRecipient && saysNothing(diagnostic)) {
+    reason = mailReason({ status: status ?? replyCodeIn(e.context), text: e.context, stage, remote, lookup });
   }
   const hard = e.action === 'delayed' ? false : typeForReason(reason) === 'hard';
   const out: ParsedRecipient = { email: e.email, status: status ?? null, hard, action: e.action, reason };

@@ -1,8 +1,11 @@
+import type { Reason } from '../reasons.js';
 import { addressIn } from './addresses.js';
 import { type DsnFields, hasDsnFields, parseDsnFields } from './dsn-fields.js';
+import { decodeIso2022Jp } from './iso-2022-jp.js';
 import type { ParseLimits } from './limits.js';
 import type { MimeView } from './mime.js';
 import { classifyRecipient } from './recipient.js';
+import type { ReportingSystem } from './reporting-system.js';
 import type { ParsedRecipient, RecipientAction } from './types.js';
 
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
@@ -28,7 +31,7 @@ function normaliseAction(action: string | undefined, status: string | undefined)
 export function findDsn(view: MimeView, report: string): DsnFields | undefined {
   const part = view.parts.find((p) => DSN_TYPES.has(p.type));
   if (part) {
-    const dsn = parseDsnFields(part.content);
+    const dsn = parseDsnFields(decodeIso2022Jp(part.content));
     if (dsn.recipients.length) return dsn;
   }
   const texts = [report, ...view.parts.filter((p) => p.type === 'text/plain').map((p) => p.content)];
@@ -40,6 +43,28 @@ export function findDsn(view: MimeView, report: string): DsnFields | undefined {
   return undefined;
 }
 
+// PowerMTA's per-recipient X-PowerMTA-BounceCategory, as its bounce classification documents it.
+const POWERMTA_CATEGORIES: Readonly<Record<string, Reason>> = {
+  'bad-mailbox': 'user_unknown',
+  'bad-domain': 'host_unknown',
+  'inactive-mailbox': 'mailbox_inactive',
+  'quota-issues': 'mailbox_full',
+  'message-expired': 'expired',
+  'no-answer-from-host': 'network',
+  'routing-errors': 'network',
+  'bad-connection': 'network',
+  'spam-related': 'spam_detected',
+  'virus-related': 'virus',
+  'content-related': 'content_rejected',
+  'policy-related': 'policy',
+  'relaying-issues': 'blocked',
+  'invalid-sender': 'blocked',
+};
+
+function powerMtaCategory(value: string | undefined): Reason | undefined {
+  return value ? POWERMTA_CATEGORIES[value.trim().toLowerCase()] : undefined;
+}
+
 /**
  * One answer per reported recipient: Final-Recipient, else Original-Recipient; the Diagnostic-Code,
  * else the human-readable block about that recipient, is the evidence for its reason.
@@ -49,6 +74,7 @@ export function recipientsFromReport(
   blocks: ReadonlyMap<string, string>,
   report: string,
   limits: ParseLimits,
+  reporter?: ReportingSystem,
 ): ParsedRecipient[] {
   const recipients: ParsedRecipient[] = [];
   for (const r of dsn.recipients.slice(0, limits.maxRecipients)) {
@@ -62,6 +88,8 @@ export function recipientsFromReport(
         diagnostic: r.diagnosticCode ?? blocks.get(email),
         context: report,
         soleRecipient: dsn.recipients.length === 1,
+        reporter,
+        stated: powerMtaCategory(r.fields['x-powermta-bouncecategory']),
         maxDiagnosticChars: limits.maxDiagnosticChars,
       }),
     );

@@ -7,6 +7,21 @@ const ENHANCED_ALL = /(?<![\d.])([245])\.([0-7])\.(\d{1,3})(?!\.?\d)/g;
 // A reply code as MTAs print it: at a line start, after "said:", "#", or before an enhanced code.
 const REPLY = /(?:^|[\s:#(<[])([245][0-5]\d)(?=[\s-])/m;
 
+const QUOTED_REPLY = /\b[45]\d\d[- ]['"]([45])\.([0-7])\.(\d{1,3})(?!\.?\d)/;
+
+function quotedReplyCode(text: string | undefined): string | undefined {
+  const m = text ? QUOTED_REPLY.exec(text) : null;
+  return m ? `${m[1]}.${m[2]}.${m[3]}` : undefined;
+}
+
+/** The remote server's own code in a diagnostic: a quoted reply's, else the first enhanced or reply code. */
+export function remoteCodeIn(text: string | undefined): string | undefined {
+  // Exchange: "550 5.1.351 Remote server returned ... -> 550 <a@b>: User unknown".
+  const relayed = text?.split(' -> ')[1];
+  if (relayed) return enhancedIn(relayed) ?? replyCodeIn(relayed) ?? enhancedIn(text);
+  return quotedReplyCode(text) ?? enhancedIn(text) ?? replyCodeIn(text);
+}
+
 export function enhancedIn(text: string | undefined): string | undefined {
   const m = text ? ENHANCED.exec(text) : null;
   return m ? `${m[1]}.${m[2]}.${m[3]}` : undefined;
@@ -39,6 +54,10 @@ export function bestStatus(field: string | undefined, diagnostic: string | undef
   const codes = enhancedAllIn(diagnostic).filter((code) => code[0] !== '2');
   const specific = codes.find((code) => !code.endsWith('.0.0')) ?? codes[0];
   if (!stated) return specific;
+  // "5.1.0 - Unknown address error 550-'5.7.1 ... Access denied'" (Amazon SES): the code inside the
+  // quoted reply is the remote server's own; the one before it is the reporter's summary.
+  const remote = quotedReplyCode(diagnostic);
+  if (remote && remote[0] === stated[0] && !remote.endsWith('.0.0')) return remote;
   if (specific && specific[0] === stated[0] && (stated.endsWith('.0.0') || !codes.includes(stated)))
     return specific;
   return stated;

@@ -5,6 +5,7 @@ import type { ParseLimits } from './limits.js';
 import type { MimeView } from './mime.js';
 import type { OriginalInfo } from './original.js';
 import { classifyRecipient } from './recipient.js';
+import type { ReportingSystem } from './reporting-system.js';
 import { enhancedIn, replyCodeIn } from './status-codes.js';
 import { textRecipients } from './text-bounce.js';
 import type { ParsedRecipient } from './types.js';
@@ -72,6 +73,7 @@ export function recipientsFromText(
   subject: string,
   report: string,
   limits: ParseLimits,
+  reporter?: ReportingSystem,
 ): ParsedRecipient[] {
   const delayed = looksDelayed(subject, report);
   return evidence.map((e) =>
@@ -82,6 +84,7 @@ export function recipientsFromText(
       diagnostic: e.block,
       context: report,
       soleRecipient: evidence.length === 1,
+      reporter,
       maxDiagnosticChars: limits.maxDiagnosticChars,
     }),
   );

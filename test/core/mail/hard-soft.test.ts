@@ -19,7 +19,7 @@ describe('hard means the address is dead (DESIGN §3)', () => {
     ['4.4.7', 'smtp; 421 4.4.7 Delivery time expired', 'expired', false],
     ['5.1.2', 'smtp; 550 5.1.2 Host unknown', 'host_unknown', true],
     ['5.7.26', 'smtp; 550 5.7.26 Unauthenticated email is not accepted due to DMARC policy', 'policy', false],
-    ['5.0.0', 'smtp; 550 No such user here', 'user_unknown', true],
+    ['5.0.0', 'smtp; 550 No such user here (in reply to RCPT TO command)', 'user_unknown', true],
   ])('%s %s -> %s', (status, diagnostic, reason, hard) => {
     expect(recipient(status, diagnostic)).toMatchObject({ status, reason, hard });
   });
@@ -102,8 +102,89 @@ describe('the SMTP stage decides whose fault it was', () => {
         text: 'Recipient address rejected: Multiple authentication checks failed (DMARC)',
       }),
     ).toBe('policy');
-    expect(mailReason({ status: '5.0.0', text: '550 <a@example.com>: Recipient address rejected.' })).toBe(
-      'user_unknown',
+    expect(
+      mailReason({
+        status: '5.0.0',
+        text: '550 <a@example.com>: Recipient address rejected.',
+        stage: 'rcpt',
+      }),
+    ).toBe('user_unknown');
+  });
+});
+
+describe('"user unknown" proves a dead address only with evidence of the lookup', () => {
+  it('bare words under a generic code are soft: sender filters word their refusals so', () => {
+    expect(recipient('5.0.0', 'smtp; 550 user unknown')).toMatchObject({ reason: 'unknown', hard: false });
+  });
+
+  it('the same words in reply to RCPT TO are hard', () => {
+    expect(
+      recipient('5.0.0', 'smtp; 550 <a@example.com>: User unknown (in reply to RCPT TO command)'),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
+  });
+
+  it('an address status code (x.1.x) is evidence on its own', () => {
+    expect(recipient('5.1.1', 'smtp; 550 5.1.1 User unknown')).toMatchObject({
+      reason: 'user_unknown',
+      hard: true,
+    });
+  });
+
+  it('wording that reports a directory lookup stands without a code', () => {
+    expect(
+      recipient(undefined, 'a@example.com on 4/29/2024 The recipient name is not recognized'),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
+    expect(recipient(undefined, 'User a (a@example.com) not listed in Domino Directory')).toMatchObject({
+      hard: true,
+    });
+  });
+
+  it('an empty address slot ("550 : User unknown") is a reply after DATA', () => {
+    expect(smtpStage('smtp; 550 : User unknown')).toBe('data');
+    expect(smtpStage('smtp; 550 <a@example.com>: User unknown')).toBeUndefined();
+  });
+
+  it("Exchange's relayed reply after '->' is the remote server's own answer", () => {
+    expect(
+      recipient(
+        '5.1.351',
+        'smtp;550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 : User unknown',
+      ),
+    ).toMatchObject({ hard: false });
+    expect(
+      recipient(
+        '5.1.351',
+        'smtp;550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 <a@example.com>: User unknown',
+      ),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
+  });
+
+  it("the code inside a quoted remote reply outranks the reporter's summary (Amazon SES)", () => {
+    expect(
+      recipient('5.1.0', "smtp; 5.1.0 - Unknown address error 550-'5.7.1 <x@example.net>... Access denied'"),
+    ).toMatchObject({ status: '5.7.1', hard: false });
+  });
+
+  it("an X-Unix diagnostic is a local program's failure, not a verdict on the address", () => {
+    expect(
+      recipient('5.1.1', 'x-unix; procmail: Couldn\'t create "/var/mail/a": No such user'),
+    ).toMatchObject({
+      reason: 'unknown',
+      hard: false,
+    });
+  });
+
+  it('"Domain does not exist" names the domain', () => {
+    expect(recipient('5.0.0', 'a@example.com: Domain does not exist')).toMatchObject({
+      reason: 'host_unknown',
+      hard: true,
+    });
+  });
+
+  it('reads the stage across a wrapped line and from "SMTP:RCPT"', () => {
+    expect(smtpStage('User unknown (in reply to\n    RCPT TO command)')).toBe('rcpt');
+    expect(smtpStage('Technical details: SMTP:RCPT host 192.0.2.8: 553 5.3.0 No such user here')).toBe(
+      'rcpt',
     );
   });
 });
