@@ -1,11 +1,14 @@
 import { addressIn } from './addresses.js';
-import { type Field, fieldValue, parseHeaderBlock } from './header-block.js';
+import { type Field, fieldValue, fieldValues, parseHeaderBlock } from './header-block.js';
 
 /** RFC 5965 feedback-report fields that name the complaint and the complaining recipient. */
 export interface FeedbackReport {
   feedbackType: string;
-  /** The recipient who complained, when the report names one (many providers redact it). */
-  recipient?: string;
+  /**
+   * The recipients who complained, when the report names them (many providers redact them). RFC
+   * 5965 lets one report carry several Original-Rcpt-To fields, one per recipient of the message.
+   */
+  recipients: string[];
   originalMailFrom?: string;
   fields: Field[];
 }
@@ -13,11 +16,14 @@ export interface FeedbackReport {
 /** Parses a message/feedback-report body (RFC 5965 §3.1: header-like fields). */
 export function parseFeedbackReport(text: string): FeedbackReport {
   const fields = parseHeaderBlock(text, 200);
-  const recipient =
-    addressIn(fieldValue(fields, 'original-rcpt-to')) ?? addressIn(fieldValue(fields, 'removal-recipient'));
+  const named = (name: string) =>
+    fieldValues(fields, name)
+      .map((value) => addressIn(value))
+      .filter((email): email is string => !!email);
+  const rcptTo = [...new Set(named('original-rcpt-to'))];
   return {
     feedbackType: (fieldValue(fields, 'feedback-type') ?? 'abuse').toLowerCase(),
-    recipient,
+    recipients: rcptTo.length ? rcptTo : named('removal-recipient').slice(0, 1),
     originalMailFrom: addressIn(fieldValue(fields, 'original-mail-from')),
     fields,
   };

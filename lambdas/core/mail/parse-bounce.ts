@@ -85,11 +85,12 @@ function identifiers(ctx: Context, original: OriginalInfo | undefined): Answer {
 function complaint(ctx: Context, original: OriginalInfo | undefined, base: Answer): ParsedMessage {
   const part = ctx.view.parts.find((p) => p.type === 'message/feedback-report');
   const arf = part ? parseFeedbackReport(part.content) : undefined;
-  const email = arf?.recipient ?? forwardedComplainant(original?.fields) ?? original?.recipients[0];
+  const fallback = forwardedComplainant(original?.fields) ?? original?.recipients[0];
+  const emails = arf?.recipients.length ? arf.recipients : fallback ? [fallback] : [];
   // The complained-about message was delivered; the scanner records the complaint (DESIGN §9).
-  const recipients: ParsedRecipient[] = email
-    ? [{ email, status: null, hard: null, action: 'delivered', reason: 'complaint' }]
-    : [];
+  const recipients: ParsedRecipient[] = emails
+    .slice(0, ctx.limits.maxRecipients)
+    .map((email) => ({ email, status: null, hard: null, action: 'delivered', reason: 'complaint' }));
   return {
     kind: 'feedback',
     is_bounce: false,

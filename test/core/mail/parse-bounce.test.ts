@@ -94,6 +94,14 @@ describe('parseBounce: RFC 5965 complaints', () => {
     ]);
   });
 
+  it('names every recipient of a report with several Original-Rcpt-To fields, once each', async () => {
+    const parsed = await parseBounce(fixture('arf-two-recipients.eml'));
+    expect(parsed.recipients.map((r) => [r.email, r.reason])).toEqual([
+      ['complainer@mailbox-provider.test', 'complaint'],
+      ['second@mailbox-provider.test', 'complaint'],
+    ]);
+  });
+
   it('falls back on the To of the returned original when the report names no recipient', async () => {
     const parsed = await parseBounce(fixture('arf-original-to.eml'));
     expect(parsed).toMatchObject({ kind: 'feedback', is_bounce: false, feedback_type: 'fraud' });
