@@ -197,6 +197,8 @@ const DIRECTORY_LOOKUP = anyOf([
   'check if (the )?address is correct',
   'no valid recipients for',
   'mail\\.local: unknown user',
+  // Yahoo answers so at the end of DATA, where it looks recipients up.
+  "this user doesn'?t have an? .{1,80} account",
   // Domino's Japanese templates: "not found in the Domino Directory", "not in the directory list".
   'ディレクトリ(には見つかりません|のリストにありません)',
 ]);
@@ -273,7 +275,8 @@ export function mailReason({ status, text, stage, remote, lookup }: ReasonClues)
   // RFC 3464's X-Unix diagnostic type is a local program's exit (procmail, a pipe): its complaint is
   // about that program's run, not a verdict on the address from the recipient's server.
   if (isHardReason(reason) && /^\s*x-unix\s*;/i.test(text ?? '')) return 'unknown';
-  if (stage === 'data' && isHardReason(reason) && !remoteNamesAddress(remote)) return 'content_rejected';
+  if (stage === 'data' && isHardReason(reason) && !remoteNamesAddress(remote) && !lookedUp)
+    return 'content_rejected';
   // "User unknown" is also the wording of sender filters (mobile carriers, per-user block lists):
   // without a code for the mailbox (x.1.x) or a refusal at RCPT TO, it does not prove the address dead.
   if (

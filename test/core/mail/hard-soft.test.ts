@@ -139,6 +139,15 @@ describe('"user unknown" proves a dead address only with evidence of the lookup'
     });
   });
 
+  it("Yahoo's lookup wording stands at the end of DATA, where Yahoo gives it", () => {
+    expect(
+      recipient(
+        '5.0.0',
+        "smtp; 554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0] (in reply to end of DATA command)",
+      ),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
+  });
+
   it('an empty address slot ("550 : User unknown") is a reply after DATA', () => {
     expect(smtpStage('smtp; 550 : User unknown')).toBe('data');
     expect(smtpStage('smtp; 550 <a@example.com>: User unknown')).toBeUndefined();
