@@ -16,8 +16,15 @@ export function addressesIn(text: string, max = 200): string[] {
   let scanned = 0;
   while (at >= 0 && found.length < max && scanned < 10_000) {
     scanned++;
-    let start = at;
-    while (start > 0 && at - start < MAX_LOCAL && LOCAL_CHAR.test(text[start - 1] as string)) start--;
+    const quoted = quotedLocalStart(text, at);
+    let start = quoted ?? at;
+    while (
+      quoted === undefined &&
+      start > 0 &&
+      at - start < MAX_LOCAL &&
+      LOCAL_CHAR.test(text[start - 1] as string)
+    )
+      start--;
     let end = at + 1;
     while (end < text.length && end - at <= MAX_DOMAIN && DOMAIN_CHAR.test(text[end] as string)) end++;
     const address = clean(text.slice(start, at), text.slice(at + 1, end));
@@ -25,6 +32,17 @@ export function addressesIn(text: string, max = 200): string[] {
     at = text.indexOf('@', at + 1);
   }
   return found;
+}
+
+/** Where a quoted local part (`"john..doe"@example.com`, RFC 5321 §4.1.2) before `at` opens, if one does. */
+function quotedLocalStart(text: string, at: number): number | undefined {
+  if (text[at - 1] !== '"') return undefined;
+  for (let i = at - 2; i >= 0 && at - i <= MAX_LOCAL; i--) {
+    const c = text[i];
+    if (c === '\n' || c === '\r') return undefined;
+    if (c === '"' && text[i - 1] !== '\\') return i;
+  }
+  return undefined;
 }
 
 /** The first mailbox in a field value (`rfc822; <Ann@Example.com>`), lower-cased, or undefined. */
@@ -35,7 +53,7 @@ export function addressIn(value: string | undefined): string | undefined {
 
 function clean(rawLocal: string, rawDomain: string): string | undefined {
   // Quotes, dots and dashes at the edges belong to the surrounding prose, not to the address.
-  const local = rawLocal.replace(/^[.'`{|}~=-]+/, '');
+  const local = rawLocal.startsWith('"') ? rawLocal : rawLocal.replace(/^[.'`{|}~=-]+/, '');
   const domain = rawDomain.replace(/^[.-]+/, '').replace(/[.-]+$/, '');
   if (!local || !domain.includes('.')) return undefined;
   try {

@@ -163,6 +163,8 @@ const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
       'no such domain',
       'dns lookup fail',
       "domain (does not|doesn'?t) exist",
+      // Outlook.com: "the domain is not reachable. Please check the domain".
+      'domain is not reachable',
       'domain is not (configured|valid)',
     ]),
     'host_unknown',

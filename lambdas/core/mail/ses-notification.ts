@@ -32,9 +32,15 @@ function jsonIn(text: string): Record<string, unknown> | undefined {
   return undefined;
 }
 
+/** An SNS e-mail-JSON subscription wraps the SES record in an envelope, as a string in `Message`. */
+function unwrapped(record: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (typeof record?.Message !== 'string' || record.notificationType || record.eventType) return record;
+  return jsonIn(record.Message);
+}
+
 export function sesNotification(text: string): SesAnswer | undefined {
-  if (!/"(notificationType|eventType)"\s*:/.test(text)) return undefined;
-  const record = jsonIn(text);
+  if (!/\\?"(notificationType|eventType)\\?"\s*:/.test(text)) return undefined;
+  const record = unwrapped(jsonIn(text));
   const kind = String(record?.notificationType ?? record?.eventType ?? '').toLowerCase();
   if (!record || !kind) return undefined;
   if (kind === 'bounce' || kind === 'complaint') {

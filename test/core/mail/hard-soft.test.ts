@@ -197,3 +197,14 @@ describe('"user unknown" proves a dead address only with evidence of the lookup'
     );
   });
 });
+
+describe("Outlook.com's wording", () => {
+  it('"the domain is not reachable" names the domain', () => {
+    expect(
+      recipient(
+        '5.5.0',
+        'smtp;554 The mail could not be delivered to the recipient because the domain is not reachable. Please check the domain and try again',
+      ),
+    ).toMatchObject({ reason: 'host_unknown', hard: true });
+  });
+});
