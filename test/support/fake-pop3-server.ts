@@ -26,8 +26,8 @@ export interface FakePop3Options {
   delayMs?: number;
   /** Pause only after this many pieces (default 1), to fragment a large reply at less cost. */
   pauseEvery?: number;
-  /** On RETR: send `+OK` and half the message, then drop the connection. */
-  dropMidRetr?: boolean;
+  /** On RETR (or on the Nth RETR of a connection): send `+OK` and half the message, then drop the connection. */
+  dropMidRetr?: boolean | number;
   /** Stop answering at this command (`greeting`: say nothing at all); the connection stays open. */
   stallOn?: string;
   /** Refuse every PASS with `-ERR [AUTH] ...`. */
@@ -145,6 +145,7 @@ class Conversation {
   private readonly deleted = new Set<number>();
   private output: Promise<void> = Promise.resolve();
   private stalled = false;
+  private retrs = 0;
   private upgraded: boolean;
 
   constructor(
@@ -242,7 +243,9 @@ class Conversation {
       this.deleted.add(Number(args[0]));
       return ok(' marked');
     }
-    if (verb === 'RETR' && this.fake.options.dropMidRetr) {
+    if (verb === 'RETR') this.retrs++;
+    const drop = this.fake.options.dropMidRetr;
+    if (verb === 'RETR' && (drop === true || drop === this.retrs)) {
       const half = stuff(message.body).subarray(0, Math.floor(message.body.length / 2));
       return { data: Buffer.concat([Buffer.from('+OK\r\n'), half]), after: () => this.io.end() };
     }

@@ -36,6 +36,7 @@ export function mailboxSource(mailbox: MailboxSettings): string {
 }
 
 type Verdict = 'delete' | 'unattributed' | 'kept';
+type Fetched = { raw: Uint8Array } | { error: unknown };
 
 /** The bounces a parsed message asks to record (failed recipients, or the complainants). */
 export function bouncesOf(parsed: ParsedMail, uid: string, mailbox: MailboxSettings): BounceInput[] {
@@ -145,37 +146,61 @@ export async function scanMailbox(
       box,
       [...states.keys()].filter((uid) => !listing.some((m) => m.uid === uid)),
     );
-    for (const { uid } of listing) {
-      const prior = states.get(uid);
-      if (prior && prior.status !== 'failed') {
-        report.left++;
-        continue;
+    const open = session;
+    // The next message to fetch, skipping those already settled; counts what it skips.
+    let index = 0;
+    const selectNext = (): { uid: string; prior: UidState | undefined } | undefined => {
+      while (index < listing.length) {
+        const uid = (listing[index++] as { uid: string }).uid;
+        const prior = states.get(uid);
+        if (prior && prior.status !== 'failed') {
+          report.left++;
+          continue;
+        }
+        if (report.fetched >= mailbox.max_per_scan || now() >= options.deadline) {
+          report.stopped_early = now() >= options.deadline;
+          continue;
+        }
+        report.fetched++;
+        return { uid, prior };
       }
-      if (report.fetched >= mailbox.max_per_scan || now() >= options.deadline) {
-        report.stopped_early = now() >= options.deadline;
-        continue;
-      }
-      report.fetched++;
-      let raw: Uint8Array;
-      try {
-        raw = await session.fetch(uid);
-      } catch (error) {
+      return undefined;
+    };
+    const fetch = (uid: string): Promise<Fetched> =>
+      open.fetch(uid).then(
+        (raw) => ({ raw }),
+        (error: unknown) => ({ error }),
+      );
+
+    let current = selectNext();
+    let fetched = current ? fetch(current.uid) : undefined;
+    while (current && fetched) {
+      const { uid, prior } = current;
+      const got = await fetched;
+      if ('error' in got) {
         // The session is gone: charge this message (one that always breaks the connection ends up
         // stuck instead of blocking the mailbox) and end the scan; nothing marked is deleted.
-        await fail(deps, box, uid, prior, error, report);
-        throw error;
+        await fail(deps, box, uid, prior, got.error, report);
+        throw got.error;
       }
-      let verdict: Verdict;
+      // RETR of the next message runs while this one is recorded: the mail server and the table
+      // work at once. Nothing else is sent on the connection until that RETR has answered.
+      current = selectNext();
+      fetched = current ? fetch(current.uid) : undefined;
+      let verdict: Verdict | undefined;
       try {
-        verdict = await handle(deps, settings, mailbox, uid, await deps.parse(raw), report);
+        verdict = await handle(deps, settings, mailbox, uid, await deps.parse(got.raw), report);
       } catch (error) {
         await fail(deps, box, uid, prior, error, report);
-        continue;
       }
       if (verdict === 'delete') {
-        await session.delete(uid);
-        report.deleted++;
-      } else {
+        const next = fetched ? await fetched : undefined;
+        // A connection lost during the next RETR cannot take a DELE; the next turn ends the scan.
+        if (!next || !('error' in next)) {
+          await open.delete(uid);
+          report.deleted++;
+        }
+      } else if (verdict) {
         await deps.state.putState(box, uid, { status: verdict, attempts: 0 });
         report.left++;
         if (verdict === 'unattributed') report.unattributed++;

@@ -124,6 +124,21 @@ describe('scanMailbox over a POP3 server and dynalite', () => {
     expect(ids.length).toBeGreaterThanOrEqual(storedAfterDrop);
   });
 
+  it('a connection lost while the next message is read ahead records this one and deletes nothing', async () => {
+    await serve({ messages: [eml('qmail.eml'), eml('exim.eml')], dropMidRetr: 2 });
+    const first = await scan();
+    expect(first).toMatchObject({ fetched: 2, deleted: 0 });
+    expect(first.error).toBeDefined();
+    const afterDrop = await all();
+    expect(afterDrop.length).toBeGreaterThan(0);
+    expect(server.mailbox).toHaveLength(2);
+    await server.close();
+    await serve({ messages: [eml('qmail.eml'), eml('exim.eml')] });
+    const again = await scan();
+    expect(again).toMatchObject({ deleted: 2, duplicates: afterDrop.length });
+    expect(server.mailbox).toHaveLength(0);
+  });
+
   it('a message that keeps failing is retried, then skipped as stuck after 3 attempts', async () => {
     await serve({ messages: [eml('qmail.eml'), eml('human-reply.eml')] });
     deps.parse = async (raw) => {
