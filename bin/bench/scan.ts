@@ -48,7 +48,7 @@ async function stores() {
   return { ddb, db, record, state: new DynamoDbMailboxState(db, table) };
 }
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 function mailboxOn(d: Dovecot): MailboxSettings {
   return {
@@ -145,7 +145,7 @@ const median = (values: number[]) =>
 /**
  * A scan of 1,000 bounce messages from a real dovecot into dynalite, timed by stage (fetch, parse,
  * record, delete) run apart, then as one scan; the ratio says what the scan adds of its own. Both
- * run three times, interleaved in alternating order, and the medians are compared: dynalite's write time alone
+ * run five times, interleaved in alternating order, and the medians are compared: dynalite's write time alone
  * varies by 10% from run to run on a shared machine. Needs dovecot (Debian dovecot-pop3d) and
  * root, like the integration tests.
  */
