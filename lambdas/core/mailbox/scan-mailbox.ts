@@ -142,9 +142,10 @@ export async function scanMailbox(
     const listing = await session.list();
     report.on_server = listing.length;
     const states = await deps.state.states(box);
+    const onServer = new Set(listing.map((m) => m.uid));
     await deps.state.prune(
       box,
-      [...states.keys()].filter((uid) => !listing.some((m) => m.uid === uid)),
+      [...states.keys()].filter((uid) => !onServer.has(uid)),
     );
     const open = session;
     // The next message to fetch, skipping those already settled; counts what it skips.
