@@ -14,6 +14,7 @@ import { createAuthorizer } from '../../lambdas/handlers/authorizer.js';
 import { type Deps, depsFromParts } from '../../lambdas/handlers/deps.js';
 import { httpFunction } from '../../lambdas/handlers/http/http-function.js';
 import { logger as defaultLogger } from '../../lambdas/handlers/logger.js';
+import { mailboxDepsFor } from '../../lambdas/handlers/mailbox-deps.js';
 import { createMailboxScanner } from '../../lambdas/handlers/mailbox-scanner.js';
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
 import { providerAdapters } from '../../lambdas/handlers/webhooks/provider-function.js';
@@ -81,17 +82,18 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     users,
     authMode: 'basic',
   });
+  const mailboxes = mailboxDepsFor(db, tableName);
   const server = createHttpServer({
     functions: {
       webhook: httpFunction(createWebhookBounceHandler({ ...deps, logger }), logger),
-      api: httpFunction(createApiHandler(deps), logger),
+      api: httpFunction(createApiHandler({ ...deps, mailboxes }), logger),
       ...providerFunctions({ ...deps, ...(options.providerAdapters ?? providerAdapters()), logger }, logger),
     },
     authorize: createAuthorizer({ users }),
     logger,
   });
   const url = await listen(server, options.port ?? 9000);
-  const scanner = createMailboxScanner({ ...deps, log: logger });
+  const scanner = createMailboxScanner({ ...deps, mailboxes, log: logger });
   let scanning = false;
   const scanEvery = options.scanEveryMs ?? 60_000;
   // The same handler EventBridge invokes in AWS, on a timer; a slow scan is never started twice.

@@ -16,10 +16,11 @@ import { httpFunction, lazy } from './http/http-function.js';
 import { guardRoute } from './http/route-guard.js';
 import type { HttpHandler } from './http/types.js';
 import { logger } from './logger.js';
+import { awsMailboxDeps, type MailboxDeps } from './mailbox-deps.js';
 import { routeKey } from './routes.js';
 
 /** The `/api/*` function: dispatches on API Gateway's resource path, checking each route's permission. */
-export function createApiHandler(deps: Deps): HttpHandler {
+export function createApiHandler(deps: Deps & { mailboxes: MailboxDeps }): HttpHandler {
   const byRoute: Record<string, HttpHandler> = {
     [routeKey('GET', '/api/bounces')]: listBouncesRoute(deps.record.bounces),
     [routeKey('GET', '/api/bounces/{id}')]: getBounceRoute(deps.record.bounces),
@@ -43,6 +44,6 @@ export function createApiHandler(deps: Deps): HttpHandler {
 }
 
 export const handler = httpFunction(
-  lazy(() => createApiHandler(awsDeps())),
+  lazy(() => createApiHandler({ ...awsDeps(), mailboxes: awsMailboxDeps() })),
   logger,
 );

@@ -3,30 +3,28 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../adapters/dynamodb/dynamodb-bounce-store.js';
-import { DynamoDbMailboxState } from '../adapters/dynamodb/dynamodb-mailbox-state.js';
 import { DynamoDbSettingsRepository } from '../adapters/dynamodb/dynamodb-settings-repository.js';
 import { DynamoDbSubscriberStore } from '../adapters/dynamodb/dynamodb-subscriber-store.js';
 import { EventBridgeEventPublisher } from '../adapters/eventbridge-event-publisher.js';
 import { LogEventPublisher } from '../adapters/log-event-publisher.js';
 import { MemorySecretStore } from '../adapters/memory-secret-store.js';
-import { Pop3MailboxClient } from '../adapters/pop3/pop3-mailbox-client.js';
 import { SecretsManagerSecretStore } from '../adapters/secrets-manager-secret-store.js';
 import { SecretsManagerUserStore } from '../adapters/secrets-manager-user-store.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { ulidIds } from '../adapters/ulid-ids.js';
-import { parseBounce } from '../core/mail/parse-bounce.js';
-import type { ScanDeps } from '../core/mailbox/scan-mailbox.js';
 import type { EventPublisher, UserStore } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
 import { type SecretStore, type SettingsManager, SettingsService } from '../core/settings-service.js';
 import type { AuthMode } from './http/permission.js';
 import { logger } from './logger.js';
 
-/** What every handler factory may ask for. Tests and the local server build their own. */
+/**
+ * What every handler factory may ask for. Tests and the local server build their own. The mailbox
+ * scanner's parts (POP3, the parser) live in mailbox-deps.ts, so functions that never scan do not
+ * carry them in their bundles.
+ */
 export interface Deps {
   record: RecordDeps;
-  /** POP3 bounce mailboxes: the connector, the parser and the per-mailbox scan state. */
-  mailboxes: Omit<ScanDeps, 'record'>;
   settings: SettingsManager;
   users: UserStore;
   authMode: AuthMode;
@@ -63,11 +61,6 @@ export function depsFromParts(parts: TableDeps): Deps {
   const { db, tableName } = parts;
   const clock = systemClock;
   return {
-    mailboxes: {
-      connector: new Pop3MailboxClient(),
-      parse: parseBounce,
-      state: new DynamoDbMailboxState(db, tableName),
-    },
     record: {
       subscribers: new DynamoDbSubscriberStore(db, tableName),
       bounces: new DynamoDbBounceStore(db, tableName),
@@ -85,6 +78,13 @@ export function depsFromParts(parts: TableDeps): Deps {
 }
 
 let memo: Deps | undefined;
+let table: { db: ReturnType<typeof createDocumentClient>; tableName: string } | undefined;
+
+/** The table and its client in AWS, one per container. */
+export function awsTable(): { db: ReturnType<typeof createDocumentClient>; tableName: string } {
+  table ??= { db: createDocumentClient(), tableName: requireEnv('TABLE_NAME') };
+  return table;
+}
 
 /** The composition root in AWS, built once per container on first use. */
 export function awsDeps(): Deps {
@@ -94,8 +94,7 @@ export function awsDeps(): Deps {
   const settingsSecret = process.env.SETTINGS_SECRET_ARN;
   const secretsClient = new SecretsManagerClient({});
   memo = depsFromParts({
-    tableName: requireEnv('TABLE_NAME'),
-    db: createDocumentClient(),
+    ...awsTable(),
     events: busName
       ? new EventBridgeEventPublisher(new EventBridgeClient({}), busName)
       : new LogEventPublisher(logger),

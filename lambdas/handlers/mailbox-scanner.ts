@@ -4,8 +4,9 @@ import { runDueScans } from '../core/mailbox/run-scans.js';
 import type { ScanReport } from '../core/mailbox/scan-report.js';
 import type { SettingsSource } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
-import { awsDeps, type Deps } from './deps.js';
+import { awsDeps } from './deps.js';
 import { logger } from './logger.js';
+import { awsMailboxDeps, type MailboxDeps } from './mailbox-deps.js';
 
 /** Time kept back from the function's timeout: the last message, QUIT and the lease release. */
 export const SCAN_MARGIN_MS = 20_000;
@@ -13,7 +14,7 @@ export const SCAN_MARGIN_MS = 20_000;
 export interface ScannerDeps {
   record: RecordDeps;
   settings: SettingsSource;
-  mailboxes: Deps['mailboxes'];
+  mailboxes: MailboxDeps;
   log?: { info(message: string, extra: Record<string, unknown>): void };
   /** Called with each report, e.g. to publish the stuck-message metric. */
   onReport?: (report: ScanReport) => void;
@@ -47,6 +48,7 @@ let scan: ReturnType<typeof createMailboxScanner> | undefined;
 export async function handler(event: unknown, context: Context) {
   scan ??= createMailboxScanner({
     ...awsDeps(),
+    mailboxes: awsMailboxDeps(),
     onReport: (report) => {
       metrics.addMetric('StuckMessages', MetricUnit.Count, report.stuck);
       metrics.addMetric('ScanFailures', MetricUnit.Count, report.error ? 1 : 0);

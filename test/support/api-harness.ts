@@ -11,10 +11,13 @@ import { SettingsService } from '../../lambdas/core/settings-service.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import type { Deps } from '../../lambdas/handlers/deps.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
+import type { MailboxDeps } from '../../lambdas/handlers/mailbox-deps.js';
 import { type TestTable, testTable } from './dynamodb.js';
 import { apiEvent, type EventOptions } from './events.js';
 import { TEST_CERT } from './fake-pop3-server.js';
 import { FakeClock, RecordingPublisher, silentLogger } from './fakes.js';
+
+type ApiDeps = Deps & { mailboxes: MailboxDeps };
 
 export const ALL_PERMISSIONS = [
   'webhooks:post_bounce',
@@ -43,7 +46,7 @@ export interface ApiResponse {
 }
 
 /** The API function over a fresh dynalite table, called with proxy events; errors mapped as in Lambda. */
-export async function apiHarness(overrides: Partial<Deps> = {}): Promise<ApiHarness> {
+export async function apiHarness(overrides: Partial<ApiDeps> = {}): Promise<ApiHarness> {
   const table = await testTable();
   const clock = new FakeClock();
   const record: RecordDeps = {
@@ -73,7 +76,7 @@ export async function apiHarness(overrides: Partial<Deps> = {}): Promise<ApiHarn
     users: new StaticUserStore([]),
     authMode: 'basic',
     ...overrides,
-  } as Deps);
+  } as ApiDeps);
   return {
     table,
     record,

@@ -3,9 +3,9 @@ import { scanMailbox } from '../../core/mailbox/scan-mailbox.js';
 import type { SettingsSource } from '../../core/ports.js';
 import type { RecordDeps } from '../../core/record-bounce.js';
 import { isUuid } from '../../core/uuid.js';
-import type { Deps } from '../deps.js';
 import { ok } from '../http/responses.js';
 import type { HttpHandler } from '../http/types.js';
+import type { MailboxDeps } from '../mailbox-deps.js';
 
 /** API Gateway gives up after 29 s; the scan stops fetching well before. */
 const SCAN_BUDGET_MS = 20_000;
@@ -14,7 +14,7 @@ const SCAN_BUDGET_MS = 20_000;
 export function scanRoute(deps: {
   record: RecordDeps;
   settings: SettingsSource;
-  mailboxes: Deps['mailboxes'];
+  mailboxes: MailboxDeps;
 }): HttpHandler {
   return async (event) => {
     const uuid = event.pathParameters?.uuid ?? '';
