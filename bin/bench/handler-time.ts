@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createMemoryStores } from '../../lambdas/adapters/memory/memory-stores.js';
 import { systemClock } from '../../lambdas/adapters/system-clock.js';
@@ -12,6 +11,7 @@ import { lambdaContext } from '../local/to-event.js';
 import { webhookBody, webhookEvent } from './events.js';
 import { silenceHandlerLogs } from './silence.js';
 import { formatCount, formatMs, summarise, table } from './stats.js';
+import { type TimedRequests, timeRequests } from './timed-requests.js';
 
 const WARMUP = 2_000;
 const EVENTS = 20_000;
@@ -42,11 +42,8 @@ function build(wrapped: boolean): Invoke {
   return (event) => fn(event, context);
 }
 
-interface Run {
+interface Run extends TimedRequests {
   label: string;
-  samples: number[];
-  wallMs: number;
-  failures: Map<string, number>;
 }
 
 async function run(label: string, wrapped: boolean): Promise<Run> {
@@ -54,20 +51,7 @@ async function run(label: string, wrapped: boolean): Promise<Run> {
   // Bodies are built beforehand so the timing holds the handler only; the warm-up uses other addresses.
   const warm = Array.from({ length: WARMUP }, (_, i) => webhookEvent(webhookBody(i, ADDRESSES, 'warm')));
   const events = Array.from({ length: EVENTS }, (_, i) => webhookEvent(webhookBody(i, ADDRESSES, 'run')));
-  for (const event of warm) await invoke(event);
-  const samples = new Array<number>(EVENTS);
-  const failures = new Map<string, number>();
-  const start = performance.now();
-  for (let i = 0; i < EVENTS; i++) {
-    const t0 = performance.now();
-    const res = await invoke(events[i] as HttpEvent);
-    samples[i] = performance.now() - t0;
-    if (res.statusCode !== 200) {
-      const key = `${res.statusCode} ${res.body}`;
-      failures.set(key, (failures.get(key) ?? 0) + 1);
-    }
-  }
-  return { label, samples, wallMs: performance.now() - start, failures };
+  return { label, ...(await timeRequests(invoke, warm, events)) };
 }
 
 export async function benchHandlerTime(): Promise<string[]> {

@@ -25,6 +25,7 @@ import { notification, TEST_CERT_PEM, TEST_TOPIC_ARN } from '../../test/support/
 import { webhookEvent } from './events.js';
 import { silenceHandlerLogs } from './silence.js';
 import { formatCount, formatMs, summarise, table } from './stats.js';
+import { type TimedRequests, timeRequests } from './timed-requests.js';
 
 const WARMUP = 500;
 const REQUESTS = 3_000;
@@ -168,11 +169,8 @@ function httpEvent(name: ProviderName, req: ProviderRequest): HttpEvent {
   };
 }
 
-interface Run {
+interface Run extends TimedRequests {
   provider: ProviderName;
-  samples: number[];
-  wallMs: number;
-  failures: Map<string, number>;
   recorded: number;
   duplicates: number;
 }
@@ -199,33 +197,14 @@ async function runHandler(provider: Provider, logger: Logger): Promise<Run> {
   const build = BUILD[provider.name];
   const warm = Array.from({ length: WARMUP }, (_, i) => httpEvent(provider.name, build(i, 'warm')));
   const events = Array.from({ length: REQUESTS }, (_, i) => httpEvent(provider.name, build(i, 'run')));
-  for (const event of warm) await invoke(event);
-  const samples = new Array<number>(REQUESTS);
-  const failures = new Map<string, number>();
   let recorded = 0;
   let duplicates = 0;
-  const start = performance.now();
-  for (let i = 0; i < REQUESTS; i++) {
-    const t0 = performance.now();
-    const res = await invoke(events[i] as HttpEvent);
-    samples[i] = performance.now() - t0;
-    if (res.statusCode !== 200) {
-      const key = `${res.statusCode} ${res.body}`;
-      failures.set(key, (failures.get(key) ?? 0) + 1);
-    } else {
-      const { data } = JSON.parse(res.body) as { data?: { recorded?: number; duplicates?: number } };
-      recorded += data?.recorded ?? 0;
-      duplicates += data?.duplicates ?? 0;
-    }
-  }
-  return {
-    provider: provider.name,
-    samples,
-    wallMs: performance.now() - start,
-    failures,
-    recorded,
-    duplicates,
-  };
+  const timed = await timeRequests(invoke, warm, events, (res) => {
+    const { data } = JSON.parse(res.body) as { data?: { recorded?: number; duplicates?: number } };
+    recorded += data?.recorded ?? 0;
+    duplicates += data?.duplicates ?? 0;
+  });
+  return { provider: provider.name, ...timed, recorded, duplicates };
 }
 
 interface Verify {

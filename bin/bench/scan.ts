@@ -13,7 +13,8 @@ import { bouncesOf, scanMailbox } from '../../lambdas/core/mailbox/scan-mailbox.
 import { recordBounce } from '../../lambdas/core/record-bounce.js';
 import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/settings.js';
 import { Dovecot } from '../../test/support/dovecot.js';
-import { TEST_CERT, TEST_PASSWORD, TEST_USER } from '../../test/support/fake-pop3-server.js';
+import { TEST_CERT } from '../../test/support/fake-pop3-server.js';
+import { popMailbox } from '../../test/support/pop-mailbox.js';
 import { ensureTable, localClientConfig, startDynalite } from '../local/local-dynamodb.js';
 
 const MESSAGES = 1000;
@@ -51,20 +52,12 @@ async function stores() {
 const ROUNDS = 5;
 
 function mailboxOn(d: Dovecot): MailboxSettings {
-  return {
+  return popMailbox({
     uuid: '5e1f0000-0000-4000-8000-00000000be0c',
-    enabled: true,
-    type: 'pop',
     host: d.host,
     port: d.pop3Port,
-    auth_protocol: 'userpass',
-    username: TEST_USER,
-    password: TEST_PASSWORD,
-    tls: 'none',
-    tls_skip_verify: false,
-    scan_interval: '1m',
     max_per_scan: MESSAGES,
-  };
+  });
 }
 
 const settings = effectiveSettings({ enabled: true }, { actions: { hard: { action: 'none' } } });

@@ -6,11 +6,12 @@ import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-clie
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { scanMailbox } from '../../lambdas/core/mailbox/scan-mailbox.js';
-import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/settings.js';
+import { effectiveSettings } from '../../lambdas/core/settings.js';
 import { Dovecot } from '../support/dovecot.js';
 import { type TestTable, testTable } from '../support/dynamodb.js';
-import { TEST_CERT, TEST_PASSWORD, TEST_USER } from '../support/fake-pop3-server.js';
+import { TEST_CERT } from '../support/fake-pop3-server.js';
 import { FakeClock, RecordingPublisher } from '../support/fakes.js';
+import { popMailbox } from '../support/pop-mailbox.js';
 
 const MAIL = join(import.meta.dirname, '../fixtures/mail');
 const eml = (name: string) => readFileSync(join(MAIL, name));
@@ -46,20 +47,13 @@ describe('mailbox scan against dovecot', () => {
       parse: parseBounce,
       state: new DynamoDbMailboxState(table.db, table.tableName),
     };
-    const mailbox: MailboxSettings = {
+    const mailbox = popMailbox({
       uuid: '5e1f0000-0000-4000-8000-0000000000d0',
-      enabled: true,
-      type: 'pop',
       host: dovecot.host,
       port: dovecot.pop3sPort,
-      auth_protocol: 'userpass',
-      username: TEST_USER,
-      password: TEST_PASSWORD,
       tls: 'implicit',
-      tls_skip_verify: false,
-      scan_interval: '1m',
       max_per_scan: 100,
-    };
+    });
     const settings = effectiveSettings({ enabled: true }, undefined);
     const options = { owner: 'it', deadline: new Date(clock.now().getTime() + 60_000), leaseMs: 60_000 };
     const first = await scanMailbox(deps, settings, mailbox, options);

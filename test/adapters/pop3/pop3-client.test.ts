@@ -1,30 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Pop3Error } from '../../../lambdas/adapters/pop3/errors.js';
 import { Pop3Client, type Pop3ConnectOptions } from '../../../lambdas/adapters/pop3/pop3-client.js';
 import {
   type FakePop3Options,
-  FakePop3Server,
+  type FakePop3Server,
   TEST_CERT,
   TEST_PASSWORD,
   TEST_USER,
 } from '../../support/fake-pop3-server.js';
+import { fakePop3Servers } from '../../support/fake-pop3-servers.js';
 import { bigMessage, DOTS, EIGHT_BIT, NO_FINAL_CRLF } from './messages.js';
 
 const CRLF = Buffer.from('\r\n');
-const servers: FakePop3Server[] = [];
-
-// Every outcome, success or failure, must leave no connection open: the server sees each one close.
-afterEach(async () => {
-  const open = servers.map((s) => expect.poll(() => s.sessions.filter((x) => !x.isClosed).length).toBe(0));
-  await Promise.all(open);
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(options: FakePop3Options = {}): Promise<FakePop3Server> {
-  const server = await FakePop3Server.start({ messages: [DOTS, NO_FINAL_CRLF, EIGHT_BIT], ...options });
-  servers.push(server);
-  return server;
-}
+const { serve, forget } = fakePop3Servers({ messages: [DOTS, NO_FINAL_CRLF, EIGHT_BIT] });
 
 function connect(server: FakePop3Server, options: Partial<Pop3ConnectOptions> = {}): Promise<Pop3Client> {
   const tls = server.options.tls === 'implicit' ? 'implicit' : 'none';
@@ -248,7 +236,7 @@ describe('Pop3Client', () => {
     const server = await serve();
     const port = server.port;
     await server.close();
-    servers.length = 0;
+    forget(server);
     const error = await failure(Pop3Client.connect({ host: '127.0.0.1', port, tls: 'none' }));
     expect(error).toMatchObject({ code: 'connection' });
   });

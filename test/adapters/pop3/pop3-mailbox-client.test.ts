@@ -1,33 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MailboxConnection } from '../../../lambdas/adapters/pop3/mailbox-client.js';
 import { Pop3MailboxClient } from '../../../lambdas/adapters/pop3/pop3-mailbox-client.js';
-import {
-  type FakePop3Options,
-  FakePop3Server,
-  TEST_CERT,
-  TEST_PASSWORD,
-  TEST_USER,
-} from '../../support/fake-pop3-server.js';
+import { type FakePop3Server, TEST_CERT, TEST_PASSWORD, TEST_USER } from '../../support/fake-pop3-server.js';
+import { fakePop3Servers } from '../../support/fake-pop3-servers.js';
 import { DOTS, NO_FINAL_CRLF } from './messages.js';
 
-const servers: FakePop3Server[] = [];
-
-// Every outcome, success or failure, must leave no connection open: the server sees each one close.
-afterEach(async () => {
-  const open = servers.map((s) => expect.poll(() => s.sessions.filter((x) => !x.isClosed).length).toBe(0));
-  await Promise.all(open);
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(options: FakePop3Options = {}): Promise<FakePop3Server> {
-  const messages = [
+const { serve } = fakePop3Servers({
+  messages: [
     { uid: 'AAA', body: DOTS },
     { uid: 'BBB', body: NO_FINAL_CRLF },
-  ];
-  const server = await FakePop3Server.start({ messages, ...options });
-  servers.push(server);
-  return server;
-}
+  ],
+});
 
 function mailbox(server: FakePop3Server, changes: Partial<MailboxConnection> = {}): MailboxConnection {
   return {

@@ -19,6 +19,7 @@ import {
   TEST_USER,
 } from '../../support/fake-pop3-server.js';
 import { FakeClock, RecordingPublisher } from '../../support/fakes.js';
+import { popMailbox } from '../../support/pop-mailbox.js';
 
 const MAIL = join(import.meta.dirname, '../../fixtures/mail');
 const eml = (name: string) => readFileSync(join(MAIL, name));
@@ -33,20 +34,7 @@ describe('scanMailbox over a POP3 server and dynalite', () => {
 
   async function serve(options: FakePop3Options) {
     server = await FakePop3Server.start({ users: { [TEST_USER]: TEST_PASSWORD }, ...options });
-    mailbox = {
-      uuid: '5e1f0000-0000-4000-8000-000000000001',
-      enabled: true,
-      type: 'pop',
-      host: '127.0.0.1',
-      port: server.port,
-      auth_protocol: 'userpass',
-      username: TEST_USER,
-      password: TEST_PASSWORD,
-      tls: 'none',
-      tls_skip_verify: false,
-      scan_interval: '1m',
-      max_per_scan: 50,
-    };
+    mailbox = popMailbox({ host: '127.0.0.1', port: server.port });
   }
 
   beforeEach(async () => {
