@@ -1,15 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
-import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { effectiveSettings } from '../../lambdas/core/settings.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpHandler } from '../../lambdas/handlers/http/types.js';
-import { type TestTable, testTable } from '../support/dynamodb.js';
+import { recordDepsOver, type TestTable, testTable } from '../support/dynamodb.js';
 import { apiEvent, type EventOptions } from '../support/events.js';
-import { FakeClock, RecordingPublisher, silentLogger } from '../support/fakes.js';
+import { silentLogger } from '../support/fakes.js';
 
 describe('API function: bounces', () => {
   let table: TestTable;
@@ -19,13 +18,7 @@ describe('API function: bounces', () => {
   beforeAll(async () => {
     table = await testTable();
     const raw = createApiHandler({
-      record: {
-        subscribers: table.subscribers,
-        bounces: table.bounces,
-        events: new RecordingPublisher(),
-        clock: new FakeClock(),
-        ids: ulidIds(),
-      },
+      record: recordDepsOver(table),
       settings: {
         get: async () => effectiveSettings({}, undefined),
         current: async () => ({ settings: effectiveSettings({}, undefined), version: 0 }),

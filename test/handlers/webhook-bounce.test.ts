@@ -1,13 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import type { SettingsSource } from '../../lambdas/core/ports.js';
 import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpEvent, HttpHandler } from '../../lambdas/handlers/http/types.js';
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
-import { type TestTable, testTable } from '../support/dynamodb.js';
+import { recordDepsOver, type TestTable, testTable } from '../support/dynamodb.js';
 import { apiEvent } from '../support/events.js';
-import { FakeClock, RecordingPublisher, silentLogger } from '../support/fakes.js';
+import { silentLogger } from '../support/fakes.js';
 
 const CAMPAIGN = '9f86b50d-5711-41c8-ab03-bc91c43d711b';
 const SEED_BODY = `{"email": "user1@mail.com", "campaign_uuid": "${CAMPAIGN}", "source": "api", "type": "hard", "meta": "{\\"additional\\": \\"info\\"}"}`;
@@ -23,13 +22,7 @@ describe('POST /webhooks/bounce', () => {
     settings = effectiveSettings({ enabled: true, webhooks_enabled: true }, undefined);
     const source: SettingsSource = { get: async () => settings };
     const raw = createWebhookBounceHandler({
-      record: {
-        subscribers: table.subscribers,
-        bounces: table.bounces,
-        events: new RecordingPublisher(),
-        clock: new FakeClock(),
-        ids: ulidIds(),
-      },
+      record: recordDepsOver(table),
       settings: source,
       authMode: 'basic',
     });

@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
-import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { scanMailbox } from '../../lambdas/core/mailbox/scan-mailbox.js';
 import { effectiveSettings } from '../../lambdas/core/settings.js';
 import { Dovecot } from '../support/dovecot.js';
-import { type TestTable, testTable } from '../support/dynamodb.js';
+import { recordDepsOver, type TestTable, testTable } from '../support/dynamodb.js';
 import { TEST_CERT } from '../support/fake-pop3-server.js';
-import { FakeClock, RecordingPublisher } from '../support/fakes.js';
+import { FakeClock } from '../support/fakes.js';
 import { popMailbox } from '../support/pop-mailbox.js';
 
 const MAIL = join(import.meta.dirname, '../fixtures/mail');
@@ -36,13 +35,7 @@ describe('mailbox scan against dovecot', () => {
   it('records and deletes the bounces, deletes the auto-reply, leaves the human reply; a re-scan finds only it', async () => {
     const clock = new FakeClock();
     const deps = {
-      record: {
-        subscribers: table.subscribers,
-        bounces: table.bounces,
-        events: new RecordingPublisher(),
-        clock,
-        ids: ulidIds(),
-      },
+      record: recordDepsOver(table, clock),
       connector: new Pop3MailboxClient({ timeoutMs: 10_000, ca: TEST_CERT, servername: 'localhost' }),
       parse: parseBounce,
       state: new DynamoDbMailboxState(table.db, table.tableName),

@@ -4,7 +4,6 @@ import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dyna
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
-import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
 import { SettingsService } from '../../lambdas/core/settings-service.js';
@@ -12,10 +11,10 @@ import { createApiHandler } from '../../lambdas/handlers/api.js';
 import type { Deps } from '../../lambdas/handlers/deps.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { MailboxDeps } from '../../lambdas/handlers/mailbox-deps.js';
-import { type TestTable, testTable } from './dynamodb.js';
+import { recordDepsOver, type TestTable, testTable } from './dynamodb.js';
 import { apiEvent, type EventOptions } from './events.js';
 import { TEST_CERT } from './fake-pop3-server.js';
-import { FakeClock, RecordingPublisher, silentLogger } from './fakes.js';
+import { FakeClock, silentLogger } from './fakes.js';
 
 type ApiDeps = Deps & { mailboxes: MailboxDeps };
 
@@ -49,13 +48,7 @@ export interface ApiResponse {
 export async function apiHarness(overrides: Partial<ApiDeps> = {}): Promise<ApiHarness> {
   const table = await testTable();
   const clock = new FakeClock();
-  const record: RecordDeps = {
-    subscribers: table.subscribers,
-    bounces: table.bounces,
-    events: new RecordingPublisher(),
-    clock,
-    ids: ulidIds(),
-  };
+  const record: RecordDeps = recordDepsOver(table, clock);
   const settings = new SettingsService(
     new DynamoDbSettingsRepository(table.db, table.tableName),
     new MemorySecretStore(),

@@ -5,6 +5,10 @@ import { inject } from 'vitest';
 import { ensureTable, localClientConfig } from '../../bin/local/local-dynamodb.js';
 import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
+import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
+import type { Clock } from '../../lambdas/core/ports.js';
+import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
+import { FakeClock, RecordingPublisher } from './fakes.js';
 
 export interface TestTable {
   tableName: string;
@@ -43,5 +47,16 @@ export async function testTable(): Promise<TestTable> {
     },
     subscribers: new DynamoDbSubscriberStore(db, tableName),
     bounces: new DynamoDbBounceStore(db, tableName),
+  };
+}
+
+/** recordBounce's dependencies over a test table: its stores, a fake clock, a publisher that keeps events. */
+export function recordDepsOver(table: TestTable, clock: Clock = new FakeClock()): RecordDeps {
+  return {
+    subscribers: table.subscribers,
+    bounces: table.bounces,
+    events: new RecordingPublisher(),
+    clock,
+    ids: ulidIds(),
   };
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbMailboxState } from '../../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { Pop3MailboxClient } from '../../../lambdas/adapters/pop3/pop3-mailbox-client.js';
-import { ulidIds } from '../../../lambdas/adapters/ulid-ids.js';
 import { parseBounce } from '../../../lambdas/core/mail/parse-bounce.js';
 import { type ScanDeps, scanMailbox } from '../../../lambdas/core/mailbox/scan-mailbox.js';
 import {
@@ -11,14 +10,14 @@ import {
   effectiveSettings,
   type MailboxSettings,
 } from '../../../lambdas/core/settings.js';
-import { type TestTable, testTable } from '../../support/dynamodb.js';
+import { recordDepsOver, type TestTable, testTable } from '../../support/dynamodb.js';
 import {
   type FakePop3Options,
   FakePop3Server,
   TEST_PASSWORD,
   TEST_USER,
 } from '../../support/fake-pop3-server.js';
-import { FakeClock, RecordingPublisher } from '../../support/fakes.js';
+import { FakeClock } from '../../support/fakes.js';
 import { popMailbox } from '../../support/pop-mailbox.js';
 
 const MAIL = join(import.meta.dirname, '../../fixtures/mail');
@@ -42,13 +41,7 @@ describe('scanMailbox over a POP3 server and dynalite', () => {
     clock = new FakeClock();
     settings = effectiveSettings({ enabled: true }, { actions: { hard: { action: 'none' } } });
     deps = {
-      record: {
-        subscribers: table.subscribers,
-        bounces: table.bounces,
-        events: new RecordingPublisher(),
-        clock,
-        ids: ulidIds(),
-      },
+      record: recordDepsOver(table, clock),
       connector: new Pop3MailboxClient({ timeoutMs: 2_000 }),
       parse: parseBounce,
       state: new DynamoDbMailboxState(table.db, table.tableName),

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ulidIds } from '../../../lambdas/adapters/ulid-ids.js';
 import type { BounceInput } from '../../../lambdas/core/bounce.js';
 import { InternalError, UnauthenticatedError } from '../../../lambdas/core/errors.js';
 import type { Provider, ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
@@ -7,9 +6,9 @@ import { type BounceSettings, effectiveSettings } from '../../../lambdas/core/se
 import { errorResponse } from '../../../lambdas/handlers/http/error-response.js';
 import type { HttpHandler } from '../../../lambdas/handlers/http/types.js';
 import { createProviderWebhookHandler } from '../../../lambdas/handlers/webhooks/provider-webhook.js';
-import { type TestTable, testTable } from '../../support/dynamodb.js';
+import { recordDepsOver, type TestTable, testTable } from '../../support/dynamodb.js';
 import { apiEvent } from '../../support/events.js';
-import { FakeClock, RecordingPublisher, silentLogger } from '../../support/fakes.js';
+import { silentLogger } from '../../support/fakes.js';
 
 const bounce = (i: number): BounceInput => ({
   email: `user${i}@example.com`,
@@ -49,13 +48,7 @@ describe('provider webhook handler', () => {
       },
     };
     const raw = createProviderWebhookHandler(provider, {
-      record: {
-        subscribers: table.subscribers,
-        bounces: table.bounces,
-        events: new RecordingPublisher(),
-        clock: new FakeClock(),
-        ids: ulidIds(),
-      },
+      record: recordDepsOver(table),
       settings: { get: async () => settings },
       certificates: { load: async () => '' },
       confirmer: { confirm: async (url) => void confirmed.push(url) },
