@@ -10,6 +10,8 @@ const ENHANCED = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/;
 const BASIC = /\b([245]\d\d)\b/;
 
 const TEXT_RULES: readonly [RegExp, Reason][] = [
+  // Before the user rule: "Domain does not exist" names the domain, not a user.
+  [/domain (does not|doesn'?t) exist|domain is not reachable/i, 'host_unknown'],
   [
     /user unknown|unknown user|does not exist|doesn'?t exist|no such (user|mailbox|recipient)|recipient not found|unknown recipient|mailbox unavailable|invalid recipient|recipient (address )?rejected|address rejected|not a valid mailbox|no mailbox/i,
     'user_unknown',

@@ -14,6 +14,11 @@ describe('classify', () => {
     expect(reasonFromStatus(status, text)).toBe(reason);
   });
 
+  it('"domain does not exist" names the domain, not a user', () => {
+    expect(reasonFromText('550 example.org: Domain does not exist')).toBe('host_unknown');
+    expect(reasonFromText('550 mailbox does not exist')).toBe('user_unknown');
+  });
+
   it('a sender-side block is never hard', () => {
     expect(typeForReason(reasonFromText('550 blocked using bl.spamcop.net'))).toBe('soft');
   });

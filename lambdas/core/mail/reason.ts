@@ -162,9 +162,6 @@ const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
       'nxdomain',
       'no such domain',
       'dns lookup fail',
-      "domain (does not|doesn'?t) exist",
-      // Outlook.com: "the domain is not reachable. Please check the domain".
-      'domain is not reachable',
       'domain is not (configured|valid)',
     ]),
     'host_unknown',
@@ -272,8 +269,6 @@ export function mailReason({ status, text, stage, remote, lookup }: ReasonClues)
     // "550 5.1.1 ... has sent to too many recipients": the words are specific, the code generic.
     reason = words;
   }
-  // "Domain does not exist": the words name the domain, which the generic classifier reads as a user.
-  if (reason === 'user_unknown' && words === 'host_unknown') reason = words;
   // RFC 3464's X-Unix diagnostic type is a local program's exit (procmail, a pipe): its complaint is
   // about that program's run, not a verdict on the address from the recipient's server.
   if (isHardReason(reason) && /^\s*x-unix\s*;/i.test(text ?? '')) return 'unknown';
