@@ -54,6 +54,6 @@ describe('an Amazon SES notification delivered by e-mail', () => {
   it('answers a complaint in an envelope as feedback', async () => {
     const parsed = await parseBounce(mail(envelope(record('notification-complaint-abuse.json'))));
     expect(parsed).toMatchObject({ kind: 'feedback', is_bounce: false, feedback_type: 'abuse' });
-    expect(parsed.recipients.length).toBeGreaterThan(0);
+    expect(parsed.recipients.map((r) => [r.email, r.reason])).toEqual([['richard@example.net', 'complaint']]);
   });
 });
