@@ -148,11 +148,11 @@ export async function scanMailbox(
       [...states.keys()].filter((uid) => !onServer.has(uid)),
     );
     const open = session;
-    // The next message to fetch, skipping those already settled; counts what it skips.
+    // The next message to fetch, skipping those already settled (counted), with its RETR started.
     let index = 0;
-    const selectNext = (): { uid: string; prior: UidState | undefined } | undefined => {
+    const readNext = (): { uid: string; prior: UidState | undefined; got: Promise<Fetched> } | undefined => {
       while (index < listing.length) {
-        const uid = (listing[index++] as { uid: string }).uid;
+        const uid = listing[index++]?.uid as string;
         const prior = states.get(uid);
         if (prior && prior.status !== 'failed') {
           report.left++;
@@ -163,21 +163,19 @@ export async function scanMailbox(
           continue;
         }
         report.fetched++;
-        return { uid, prior };
+        const got = open.fetch(uid).then(
+          (raw): Fetched => ({ raw }),
+          (error: unknown): Fetched => ({ error }),
+        );
+        return { uid, prior, got };
       }
       return undefined;
     };
-    const fetch = (uid: string): Promise<Fetched> =>
-      open.fetch(uid).then(
-        (raw) => ({ raw }),
-        (error: unknown) => ({ error }),
-      );
 
-    let current = selectNext();
-    let fetched = current ? fetch(current.uid) : undefined;
-    while (current && fetched) {
-      const { uid, prior } = current;
-      const got = await fetched;
+    let pending = readNext();
+    while (pending) {
+      const { uid, prior } = pending;
+      const got = await pending.got;
       if ('error' in got) {
         // The session is gone: charge this message (one that always breaks the connection ends up
         // stuck instead of blocking the mailbox) and end the scan; nothing marked is deleted.
@@ -186,8 +184,7 @@ export async function scanMailbox(
       }
       // RETR of the next message runs while this one is recorded: the mail server and the table
       // work at once. Nothing else is sent on the connection until that RETR has answered.
-      current = selectNext();
-      fetched = current ? fetch(current.uid) : undefined;
+      pending = readNext();
       let verdict: Verdict | undefined;
       try {
         verdict = await handle(deps, settings, mailbox, uid, await deps.parse(got.raw), report);
@@ -195,7 +192,7 @@ export async function scanMailbox(
         await fail(deps, box, uid, prior, error, report);
       }
       if (verdict === 'delete') {
-        const next = fetched ? await fetched : undefined;
+        const next = await pending?.got;
         // A connection lost during the next RETR cannot take a DELE; the next turn ends the scan.
         if (!next || !('error' in next)) {
           await open.delete(uid);
