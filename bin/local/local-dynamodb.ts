@@ -1,37 +1,56 @@
+import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { createTableInput } from '../../lambdas/adapters/dynamodb/table.js';
 
 export interface LocalDynamoDb {
   endpoint: string;
+  /** The store's own process, so callers (and tests) can see it end with its parent. */
+  pid: number;
   close(): Promise<void>;
 }
 
-/** Starts dynalite in this process on loopback: in memory, or persisted under `dataDir`. */
+const CHILD = new URL('./dynalite-process.mjs', import.meta.url);
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts dynalite in a child process on loopback: in memory, or persisted under `dataDir`. Its own
+ * process keeps its work off the service's event loop (the two used to compete for one core), and it
+ * exits when this process's IPC channel closes, whatever way this process ends.
+ */
 export async function startDynalite(dataDir?: string): Promise<LocalDynamoDb> {
   let path: string | undefined;
   if (dataDir) {
     path = join(dataDir, 'dynamodb');
     mkdirSync(path, { recursive: true });
   }
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(path ? { path } : {}),
+  const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) };
+  const child = fork(CHILD, [JSON.stringify(options)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // A plain .mjs: the parent's TypeScript loader flags are not needed, and not every runner has them.
+    execArgv: [],
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('dynalite did not start')), START_TIMEOUT_MS);
+    child.once('message', (message: { port?: number }) => {
+      clearTimeout(timer);
+      if (typeof message?.port === 'number') resolve(message.port);
+      else reject(new Error(`dynalite sent ${JSON.stringify(message)}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`dynalite exited with ${code} before it listened`));
+    });
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
-      }),
+    pid: child.pid as number,
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.connected) child.send('close');
+      await exited;
+    },
   };
 }
 
