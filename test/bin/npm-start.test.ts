@@ -106,7 +106,10 @@ describe('npm start (bin/local.ts)', () => {
       await exit;
       // The store notices its parent's IPC channel closed; give it time, without timing it.
       for (let i = 0; i < 100 && alive(storePid); i++) await sleep(100);
-      expect(alive(storePid)).toBe(false);
+      const survived = alive(storePid);
+      // Never leave a store behind, also when this test fails.
+      if (survived) process.kill(storePid, 'SIGKILL');
+      expect(survived).toBe(false);
     },
   );
 });
