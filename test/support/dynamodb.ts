@@ -16,6 +16,11 @@ export interface TestTable {
   db: DynamoDBDocumentClient;
   /** Commands sent since the last `resetCommands()`, by name (QueryCommand, ScanCommand, …). */
   commands: string[];
+  /**
+   * Sequential round trips since the last `resetCommands()`: the longest chain of commands each sent
+   * after the one before it was answered (commands in flight together count once).
+   */
+  roundTrips(): number;
   resetCommands(): void;
   subscribers: DynamoDbSubscriberStore;
   bounces: DynamoDbBounceStore;
@@ -29,10 +34,19 @@ export async function testTable(): Promise<TestTable> {
   await ensureTable(endpoint, tableName);
   const client = new DynamoDBClient(localClientConfig(endpoint));
   const commands: string[] = [];
+  // Depth of the chain each command ends: a command sent after others were answered is one deeper.
+  let settledDepth = 0;
+  let deepest = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       commands.push(context.commandName as string);
-      return next(args);
+      const depth = settledDepth + 1;
+      try {
+        return await next(args);
+      } finally {
+        settledDepth = Math.max(settledDepth, depth);
+        deepest = Math.max(deepest, depth);
+      }
     },
     { step: 'initialize', name: 'countCommands' },
   );
@@ -42,8 +56,11 @@ export async function testTable(): Promise<TestTable> {
     endpoint,
     db,
     commands,
+    roundTrips: () => deepest,
     resetCommands: () => {
       commands.length = 0;
+      settledDepth = 0;
+      deepest = 0;
     },
     subscribers: new DynamoDbSubscriberStore(db, tableName),
     bounces: new DynamoDbBounceStore(db, tableName),
