@@ -59,14 +59,19 @@ export function localClientConfig(endpoint: string) {
   return { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 }
 
-/** Creates the table unless it exists (a persisted data dir, or an external endpoint). */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+/**
+ * Creates the table unless it exists (a persisted data dir, or an external endpoint); true when it
+ * created it.
+ */
+export async function ensureTable(endpoint: string, tableName: string): Promise<boolean> {
   const client = new DynamoDBClient(localClientConfig(endpoint));
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return false;
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
+    return true;
   } finally {
     client.destroy();
   }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { SCHEMA_VERSION } from '../../lambdas/adapters/dynamodb/keys.js';
 import { FileSecretStore } from '../../lambdas/adapters/file-secret-store.js';
 import { FileUserStore } from '../../lambdas/adapters/file-user-store.js';
 import { LogEventPublisher } from '../../lambdas/adapters/log-event-publisher.js';
@@ -19,6 +21,7 @@ import { createMailboxScanner } from '../../lambdas/handlers/mailbox-scanner.js'
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
 import { providerAdapters } from '../../lambdas/handlers/webhooks/provider-function.js';
 import type { ProviderWebhookDeps } from '../../lambdas/handlers/webhooks/provider-webhook.js';
+import { markSchema, migrateTable, schemaVersion } from '../migrate/migrate-table.js';
 import { ensureTable, localClientConfig, startDynalite } from './local-dynamodb.js';
 import { providerFunctions } from './provider-functions.js';
 import { createHttpServer, listen } from './server.js';
@@ -52,13 +55,22 @@ export interface LocalService {
 
 export const LOCAL_DEFAULTS = { enabled: true, webhooks_enabled: true };
 
+/** A new table starts at the current layout; a persisted one from an earlier release is migrated. */
+async function upgradeLayout(db: DynamoDBDocumentClient, table: string, created: boolean, logger: Logger) {
+  const now = () => new Date();
+  if (created) return markSchema(db, table, now().toISOString());
+  if ((await schemaVersion(db, table)) >= SCHEMA_VERSION) return;
+  const report = await migrateTable(db, table, { now });
+  logger.info('store migrated to the current layout', { ...report, version: SCHEMA_VERSION });
+}
+
 /** Starts the whole service on loopback over an embedded (or given) DynamoDB. */
 export async function startLocalService(options: LocalOptions = {}): Promise<LocalService> {
   const logger = options.logger ?? defaultLogger;
   const tableName = options.tableName ?? 'stmails-bounce';
   const embedded = options.dynamodbEndpoint ? undefined : await startDynalite(options.dataDir);
   const endpoint = options.dynamodbEndpoint ?? (embedded?.endpoint as string);
-  await ensureTable(endpoint, tableName);
+  const created = await ensureTable(endpoint, tableName);
 
   const user: PlainUser = {
     name: options.user ?? 'admin',
@@ -71,6 +83,7 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     find: async (name) => (await fixed.find(name)) ?? (fromFile ? fromFile.find(name) : null),
   };
   const db = createDocumentClient(localClientConfig(endpoint));
+  await upgradeLayout(db, tableName, created, logger);
   const deps = depsFromParts({
     tableName,
     db,
