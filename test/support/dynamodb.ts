@@ -21,6 +21,8 @@ export interface TestTable {
    * after the one before it was answered (commands in flight together count once).
    */
   roundTrips(): number;
+  /** Items Queries read and then dropped by a FilterExpression since the last reset. */
+  dropped(): number;
   resetCommands(): void;
   subscribers: DynamoDbSubscriberStore;
   bounces: DynamoDbBounceStore;
@@ -37,12 +39,16 @@ export async function testTable(): Promise<TestTable> {
   // Depth of the chain each command ends: a command sent after others were answered is one deeper.
   let settledDepth = 0;
   let deepest = 0;
+  let dropped = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       commands.push(context.commandName as string);
       const depth = settledDepth + 1;
       try {
-        return await next(args);
+        const out = await next(args);
+        const read = out.output as { ScannedCount?: number; Count?: number };
+        if (context.commandName === 'QueryCommand') dropped += (read.ScannedCount ?? 0) - (read.Count ?? 0);
+        return out;
       } finally {
         settledDepth = Math.max(settledDepth, depth);
         deepest = Math.max(deepest, depth);
@@ -57,8 +63,10 @@ export async function testTable(): Promise<TestTable> {
     db,
     commands,
     roundTrips: () => deepest,
+    dropped: () => dropped,
     resetCommands: () => {
       commands.length = 0;
+      dropped = 0;
       settledDepth = 0;
       deepest = 0;
     },
