@@ -6,6 +6,11 @@ import dynalite from 'dynalite';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const server = dynalite(options);
+// Requests served, for benchmarks that measure the DynamoDB request rate a service drives.
+let served = 0;
+server.on('request', () => {
+  served++;
+});
 
 function exit() {
   server.close(() => process.exit(0));
@@ -17,6 +22,7 @@ function exit() {
 process.on('disconnect', exit);
 process.on('message', (message) => {
   if (message === 'close') exit();
+  if (message === 'served') process.send?.({ served });
 });
 // Ctrl-C in a terminal reaches the whole process group; the parent still needs the store while it
 // finishes the requests in flight, and closes it (or disconnects) when it is done.

@@ -8,6 +8,8 @@ export interface LocalDynamoDb {
   endpoint: string;
   /** The store's own process, so callers (and tests) can see it end with its parent. */
   pid: number;
+  /** Requests the store has served since it started (benchmarks divide it by time). */
+  served(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,16 @@ export async function startDynalite(dataDir?: string): Promise<LocalDynamoDb> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     pid: child.pid as number,
+    served: () =>
+      new Promise<number>((resolve, reject) => {
+        const onMessage = (message: { served?: number }) => {
+          if (typeof message?.served !== 'number') return;
+          child.off('message', onMessage);
+          resolve(message.served);
+        };
+        child.on('message', onMessage);
+        child.send('served', (error) => error && reject(error));
+      }),
     close: async () => {
       if (child.exitCode === null && child.signalCode === null && child.connected) child.send('close');
       await exited;

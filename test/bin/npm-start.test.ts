@@ -24,7 +24,11 @@ async function start(env: Record<string, string> = {}): Promise<Started> {
     out += chunk;
   });
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start line in: ${out}`)), 15_000);
+    // Generous: tsx compiles on start, and CI machines are shared.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no start line in: ${out}`));
+    }, 60_000);
     child.stdout?.on('data', () => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
@@ -88,7 +92,7 @@ describe('npm start (bin/local.ts)', () => {
     const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     child.kill('SIGINT');
     expect(await exit).toBe(0);
-  });
+  }, 90_000);
 
   it.runIf(process.platform === 'linux')(
     'runs dynalite in a child process that ends when the service is killed with SIGKILL',
@@ -111,5 +115,6 @@ describe('npm start (bin/local.ts)', () => {
       if (survived) process.kill(storePid, 'SIGKILL');
       expect(survived).toBe(false);
     },
+    90_000,
   );
 });

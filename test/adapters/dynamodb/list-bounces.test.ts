@@ -162,7 +162,7 @@ describe('DynamoDbBounceStore listing', () => {
     );
     expect(second.results).toHaveLength(2);
     expect(second.next_cursor).toBeNull();
-  });
+  }, 60_000);
 
   it('pages with a cursor through every bounce once, the last page without a cursor', async () => {
     const seen: string[] = [];
