@@ -10,7 +10,7 @@ export function listAttributes(b: Pick<Bounce, 'id' | 'type' | 'source' | 'campa
     all_pk: listKeys.all(shard),
     type_pk: listKeys.type(b.type, shard),
     source_pk: listKeys.source(b.source, b.type, shard),
-    ...(b.campaign_uuid ? { campaign_pk: listKeys.campaign(b.campaign_uuid, b.type) } : {}),
+    ...(b.campaign_uuid ? { campaign_pk: listKeys.campaign(b.campaign_uuid, b.type, shard) } : {}),
   };
 }
 

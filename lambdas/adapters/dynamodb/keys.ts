@@ -36,16 +36,16 @@ export const keys = {
 };
 
 /**
- * Partition keys of the list indexes (all sort by `ts`). Type rides in the key wherever a filter
- * pairs with it, so `source`+`type` and `campaign_uuid`+`type` are one key each; `source` alone
- * merges its three types, `campaign_uuid` alone likewise. A campaign's keys are not sharded: one
- * campaign's bounces of one type arrive at well under 1,000 a second (README "Capacity").
+ * Partition keys of the list indexes (all sort by `ts`), each spread over SHARDS keys. Type rides in
+ * the key wherever a filter pairs with it, so `source`+`type` and `campaign_uuid`+`type` are one key
+ * (times the shards) each; `source` alone merges its three types, `campaign_uuid` alone likewise. A
+ * big send's bounces all carry its campaign, so its keys are sharded like the others.
  */
 export const listKeys = {
   all: (shard: number) => `BOUNCE#${shard}`,
   type: (type: BounceType, shard: number) => `${type}#${shard}`,
   source: (source: string, type: BounceType, shard: number) => `${source}#${type}#${shard}`,
-  campaign: (campaign: string, type: BounceType) => `${campaign}#${type}`,
+  campaign: (campaign: string, type: BounceType, shard: number) => `${campaign}#${type}#${shard}`,
 };
 
 /** The layout `listKeys` describes; items written before it need `npm run migrate`. */

@@ -44,8 +44,8 @@ function shards<T>(make: (shard: number) => T): T[] {
 
 /**
  * Picks the key ranges that hold exactly the matching bounces wherever the layout allows (README
- * "Data model"): `email` reads the subscriber's partition; `campaign_uuid` its per-type keys; `source`
- * its per-type shards; `type` its shards; nothing, every shard of all bounces. Only the filters no key
+ * "Data model"): `email` reads the subscriber's partition; `campaign_uuid` and `source` their
+ * per-type shards; `type` its shards; nothing, every shard of all bounces. Only the filters no key
  * covers become a FilterExpression.
  */
 export function planQuery(q: BounceQuery): Plan {
@@ -78,7 +78,9 @@ export function planQuery(q: BounceQuery): Plan {
     plan.filters.push('attribute_not_exists(deleted)');
   } else if (q.campaign_uuid) {
     const campaign = q.campaign_uuid;
-    plan.keys.push(...types.map((t) => index(INDEX.campaign, listKeys.campaign(campaign, t))));
+    plan.keys.push(
+      ...types.flatMap((t) => shards((s) => index(INDEX.campaign, listKeys.campaign(campaign, t, s)))),
+    );
     filter('source', q.source);
   } else if (q.source) {
     const source = q.source;
