@@ -5,6 +5,7 @@ import { listBouncesRoute } from './api/list-bounces.js';
 import { openApiRoute } from './api/openapi-route.js';
 import { scanRoute } from './api/scan-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
+import { listStuckRoute, releaseStuckRoute } from './api/stuck-routes.js';
 import {
   deleteSubscriberBouncesRoute,
   getSubscriberRoute,
@@ -34,12 +35,14 @@ export function createApiHandler(deps: Deps & { mailboxes: MailboxDeps }): HttpH
     [routeKey('PUT', '/api/settings/bounce')]: putSettingsRoute(deps.settings),
     [routeKey('GET', '/api/openapi.json')]: openApiRoute(),
     [routeKey('POST', '/api/mailboxes/{uuid}/scan')]: scanRoute(deps),
+    [routeKey('GET', '/api/mailboxes/{uuid}/stuck')]: listStuckRoute(deps),
+    [routeKey('POST', '/api/mailboxes/{uuid}/stuck/release')]: releaseStuckRoute(deps),
   };
-  return async (event) => {
+  return async (event, context) => {
     const route = guardRoute(event, deps.authMode);
     const handle = route.fn === 'api' ? byRoute[routeKey(route.method, route.path)] : undefined;
     if (!handle) throw new NotFoundError();
-    return handle(event);
+    return handle(event, context);
   };
 }
 

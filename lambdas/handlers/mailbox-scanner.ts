@@ -2,14 +2,19 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { runDueScans } from '../core/mailbox/run-scans.js';
 import type { ScanReport } from '../core/mailbox/scan-report.js';
+import { type ScanMargins, scanTimes } from '../core/mailbox/scan-times.js';
 import type { SettingsSource } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
 import { awsDeps } from './deps.js';
 import { logger } from './logger.js';
 import { awsMailboxDeps, type MailboxDeps } from './mailbox-deps.js';
 
-/** Time kept back from the function's timeout: the last message, QUIT and the lease release. */
-export const SCAN_MARGIN_MS = 20_000;
+/**
+ * Time kept back from the scheduled scanner's timeout (20 s in all): fetching stops 15 s before the
+ * mail I/O must end (the message in flight at a read timeout of 15 s, DELEs and QUIT), which ends 5 s
+ * before the function's time does (state writes, the lease release).
+ */
+export const SCANNER_MARGINS: ScanMargins = { windDownMs: 15_000, finishMs: 5_000 };
 
 export interface ScannerDeps {
   record: RecordDeps;
@@ -26,13 +31,11 @@ export interface ScannerDeps {
  */
 export function createMailboxScanner(deps: ScannerDeps) {
   return async (_event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) => {
-    const now = deps.record.clock.now().getTime();
-    const remaining = context.getRemainingTimeInMillis();
+    const times = scanTimes(deps.record.clock.now(), context.getRemainingTimeInMillis(), SCANNER_MARGINS);
     const settings = await deps.settings.get();
     const reports = await runDueScans({ record: deps.record, ...deps.mailboxes }, settings, {
       owner: context.awsRequestId,
-      deadline: new Date(now + remaining - SCAN_MARGIN_MS),
-      leaseMs: remaining,
+      ...times,
     });
     for (const report of reports) {
       (deps.log ?? logger).info('mailbox scanned', { report });
