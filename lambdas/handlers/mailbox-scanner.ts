@@ -1,4 +1,4 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { runDueScans } from '../core/mailbox/run-scans.js';
 import type { ScanReport } from '../core/mailbox/scan-report.js';
@@ -8,6 +8,7 @@ import type { RecordDeps } from '../core/record-bounce.js';
 import { awsDeps } from './deps.js';
 import { logger } from './logger.js';
 import { awsMailboxDeps, type MailboxDeps } from './mailbox-deps.js';
+import { METRICS_NAMESPACE, METRICS_SERVICE, publishScanMetrics } from './scan-metrics.js';
 
 /**
  * Time kept back from the scheduled scanner's timeout (20 s in all): fetching stops 15 s before the
@@ -45,23 +46,14 @@ export function createMailboxScanner(deps: ScannerDeps) {
   };
 }
 
-const metrics = new Metrics({ namespace: 'stmails', serviceName: 'stmails-bounce' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 let scan: ReturnType<typeof createMailboxScanner> | undefined;
 
 export async function handler(event: unknown, context: Context) {
   scan ??= createMailboxScanner({
     ...awsDeps(),
     mailboxes: awsMailboxDeps(),
-    onReport: (report) => {
-      metrics.addMetric('StuckMessages', MetricUnit.Count, report.stuck);
-      metrics.addMetric('ScanFailures', MetricUnit.Count, report.error ? 1 : 0);
-      metrics.addMetric('BouncesRecorded', MetricUnit.Count, report.recorded + report.complaints);
-      metrics.addMetric('Deferrals', MetricUnit.Count, report.deferred);
-    },
+    onReport: (report) => publishScanMetrics(metrics, report),
   });
-  try {
-    return await scan(event, context);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
+  return scan(event, context);
 }
