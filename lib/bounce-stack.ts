@@ -140,7 +140,6 @@ export class BounceStack extends Stack {
       table: this.table.table,
       alarmEmail: props.alarmEmail,
     });
-    this.monitoring.alarmOn('StuckMessages', 'bounce mailbox messages got stuck', this.scanner.stuckMessages);
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.api.url,

@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -23,8 +22,6 @@ export interface MailboxScannerProps {
 export class MailboxScanner extends Construct {
   public readonly function: BounceFunction;
   public readonly rule: Rule;
-  /** Messages skipped after 3 failed attempts, published by the scanner (EMF). */
-  public readonly stuckMessages: Metric;
 
   constructor(scope: Construct, id: string, props: MailboxScannerProps) {
     super(scope, id);
@@ -40,13 +37,6 @@ export class MailboxScanner extends Construct {
       description: 'stmails bounce mailbox scan',
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: [new LambdaFunction(this.function.fn, { retryAttempts: 0 })],
-    });
-    this.stuckMessages = new Metric({
-      namespace: 'stmails',
-      metricName: 'StuckMessages',
-      dimensionsMap: { service: 'stmails-bounce' },
-      statistic: 'Sum',
-      period: Duration.minutes(5),
     });
   }
 }

@@ -1,12 +1,19 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Operation, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SCAN_METRICS } from '../lambdas/handlers/scan-metrics.js';
 import { TABLE_DATA_ACTIONS } from './table-construct.js';
 
 export interface MonitoringProps {
@@ -28,11 +35,43 @@ export interface MonitoringProps {
 
 const PERIOD = Duration.minutes(5);
 
+/**
+ * A scan metric summed per mailbox (a Metrics Insights query grouped by the `mailbox` dimension): one
+ * alarm covers every mailbox in the settings, however many come and go, and each mailbox is its own
+ * contributor, so the notification names the mailbox that fails.
+ */
+export function perMailbox(metricName: string): IMetric {
+  return new MathExpression({
+    expression: `SELECT SUM(${metricName}) FROM SCHEMA("${METRICS_NAMESPACE}", mailbox, service) GROUP BY mailbox`,
+    label: `${metricName} per mailbox`,
+    period: PERIOD,
+  });
+}
+
+/** The mailbox scan alarms: alarm id, what it means, metric. */
+const SCAN_ALARMS: [string, string, string][] = [
+  ['MailboxLoginFailures', 'a bounce mailbox refused the login', SCAN_METRICS.failures.login],
+  [
+    'MailboxConnectionFailures',
+    'a bounce mailbox could not be reached, or its connection failed or stalled',
+    SCAN_METRICS.failures.connection,
+  ],
+  [
+    'MailboxProtocolFailures',
+    'a bounce mailbox server broke POP3 or refused a command',
+    SCAN_METRICS.failures.protocol,
+  ],
+  ['MailboxScanErrors', 'a bounce mailbox scan failed on our side (storage)', SCAN_METRICS.failures.internal],
+  ['StuckMessages', 'a bounce mailbox message failed 3 times and is skipped (stuck)', SCAN_METRICS.stuck],
+];
+
 /** Each operation the functions send has its own throttle metric. */
 const TABLE_OPERATIONS = TABLE_DATA_ACTIONS.map((action) => action.replace('dynamodb:', '') as Operation);
 
 /**
- * Alarms on what loses or delays bounces: API 5xx, Lambda errors and throttles, DynamoDB throttles.
+ * Alarms on what loses or delays bounces: API 5xx, Lambda errors and throttles, DynamoDB throttles,
+ * and per bounce mailbox: scan failures by kind and stuck messages (a scan catches its failures and
+ * reports them, so the function's own error count never sees them).
  * Any single occurrence in five minutes alarms: providers retry, but a fault that repeats means
  * bounces wait, and this service is quiet enough that one is worth a look.
  */
@@ -64,6 +103,7 @@ export class Monitoring extends Construct {
         props.authorizer.metricThrottles({ period: PERIOD }),
       );
     }
+    for (const [alarmId, what, metric] of SCAN_ALARMS) this.alarm(alarmId, what, perMailbox(metric));
     this.alarm(
       'TableThrottles',
       'DynamoDB throttled requests',

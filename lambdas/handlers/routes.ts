@@ -73,6 +73,20 @@ export const ROUTES: readonly Route[] = [
     auth: 'api',
     permission: 'bounces:manage',
   },
+  {
+    method: 'GET',
+    path: '/api/mailboxes/{uuid}/stuck',
+    fn: 'api',
+    auth: 'api',
+    permission: 'bounces:get',
+  },
+  {
+    method: 'POST',
+    path: '/api/mailboxes/{uuid}/stuck/release',
+    fn: 'api',
+    auth: 'api',
+    permission: 'bounces:manage',
+  },
   // Providers cannot sign SigV4 or hold API users: each verifies itself in its handler (DESIGN §6).
   { method: 'POST', path: '/webhooks/service/ses', fn: 'sesWebhook', auth: 'public' },
   { method: 'POST', path: '/webhooks/service/sendgrid', fn: 'sendgridWebhook', auth: 'public' },

@@ -184,6 +184,8 @@ describe('OpenAPI document (lambdas/handlers/api/openapi.json)', () => {
 describe('real responses match the OpenAPI document', () => {
   let api: ApiHarness;
   let down: ApiHarness;
+  /** The API while bounce processing is disabled (settings `enabled` false). */
+  let disabled: ApiHarness;
   let webhook: HttpHandler;
   let webhookDown: HttpHandler;
   let settingsOverride: BounceSettings | undefined;
@@ -214,6 +216,9 @@ describe('real responses match the OpenAPI document', () => {
     webhook = mapErrors(createWebhookBounceHandler({ ...webhookDeps, record: api.record }));
     webhookDown = mapErrors(createWebhookBounceHandler({ ...webhookDeps, record: failing }));
     down = await apiHarness({ record: failing, settings: broken<SettingsManager>() });
+    disabled = await apiHarness({
+      settings: { get: async () => ({ ...(await api.settings.get()), enabled: false }) } as SettingsManager,
+    });
 
     providerSettings = effectiveSettings(
       { enabled: true, webhooks_enabled: true },
@@ -311,6 +316,21 @@ describe('real responses match the OpenAPI document', () => {
       pathParameters: { uuid },
       ...extra,
     });
+  const stuck = (
+    method: 'GET' | 'POST',
+    uuid: string,
+    extra: Partial<EventOptions> = {},
+    harness: Pick<ApiHarness, 'call'> = api,
+  ) => {
+    const tail = method === 'GET' ? '/stuck' : '/stuck/release';
+    return harness.call({
+      method,
+      resource: `/api/mailboxes/{uuid}${tail}`,
+      path: `/api/mailboxes/${uuid}${tail}`,
+      pathParameters: { uuid },
+      ...extra,
+    });
+  };
   /** Saves a mailbox at an in-process POP3 server holding a bounce and an auto-reply, then scans it. */
   async function scanFakeMailbox(): Promise<Res> {
     const server = await FakePop3Server.start({
@@ -460,6 +480,8 @@ describe('real responses match the OpenAPI document', () => {
   const PUT_SETTINGS = ['PUT', '/api/settings/bounce'] as const;
   const OPENAPI = ['GET', '/api/openapi.json'] as const;
   const SCAN = ['POST', '/api/mailboxes/{uuid}/scan'] as const;
+  const STUCK = ['GET', '/api/mailboxes/{uuid}/stuck'] as const;
+  const RELEASE = ['POST', '/api/mailboxes/{uuid}/stuck/release'] as const;
   const SES = ['POST', '/webhooks/service/ses'] as const;
   const SENDGRID = ['POST', '/webhooks/service/sendgrid'] as const;
   const POSTMARK_ROUTE = ['POST', '/webhooks/service/postmark'] as const;
@@ -761,6 +783,37 @@ describe('real responses match the OpenAPI document', () => {
       scan(MAILBOX, { permissions: ['bounces:get'] }),
     ),
     c(SCAN, 404, 'answers an unknown mailbox', () => scan(NOBODY)),
+    c(SCAN, 503, 'answers while bounce processing is disabled', () =>
+      disabled.call({
+        method: 'POST',
+        resource: '/api/mailboxes/{uuid}/scan',
+        pathParameters: { uuid: MAILBOX },
+      }),
+    ),
+    c(STUCK, 200, 'lists the stuck messages (none)', () => stuck('GET', MAILBOX), {
+      also: (res) => expect(JSON.parse(res.text).data).toEqual({ results: [] }),
+    }),
+    c(STUCK, 400, 'refuses a uuid that is not a UUID', () => stuck('GET', 'inbox')),
+    c(STUCK, 401, 'refuses a request without a user', () => stuck('GET', MAILBOX, { permissions: null })),
+    c(STUCK, 403, 'refuses a user without the permission', () =>
+      stuck('GET', MAILBOX, { permissions: ['webhooks:post_bounce'] }),
+    ),
+    c(STUCK, 404, 'answers an unknown mailbox', () => stuck('GET', NOBODY)),
+    c(STUCK, 500, 'answers a storage failure', () => stuck('GET', MAILBOX, {}, down)),
+    c(RELEASE, 200, 'releases every stuck message (none)', () => stuck('POST', MAILBOX), {
+      also: (res) => expect(JSON.parse(res.text).data).toEqual({ released: [] }),
+    }),
+    c(RELEASE, 400, 'refuses a uid that is no POP3 unique-id', () =>
+      stuck('POST', MAILBOX, { query: { uid: 'two words' } }),
+    ),
+    c(RELEASE, 401, 'refuses a request without a user', () => stuck('POST', MAILBOX, { permissions: null })),
+    c(RELEASE, 403, 'refuses a user without the permission', () =>
+      stuck('POST', MAILBOX, { permissions: ['bounces:get'] }),
+    ),
+    c(RELEASE, 404, 'answers a uid that is not stuck', () =>
+      stuck('POST', MAILBOX, { query: { uid: 'uid-9' } }),
+    ),
+    c(RELEASE, 500, 'answers a storage failure', () => stuck('POST', MAILBOX, {}, down)),
     c(SCAN, 500, 'answers a storage failure', () =>
       down.call({
         method: 'POST',

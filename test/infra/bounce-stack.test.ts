@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionName, ROUTES } from '../../lambdas/handlers/routes.js';
 import { BounceStack } from '../../lib/bounce-stack.js';
@@ -46,7 +46,7 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     template.resourceCountIs('AWS::Lambda::Function', served.length + 1 + (authMode === 'basic' ? 1 : 0));
   });
 
-  it('invokes the mailbox scanner every minute, one at a time, with a timeout and a stuck-message alarm', () => {
+  it('invokes the mailbox scanner every minute, one at a time, with a timeout and a stuck-message alarm per mailbox', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       Targets: [{ Arn: { 'Fn::GetAtt': [logicalId(stack.scanner.function.fn as never), 'Arn'] } }],
@@ -57,8 +57,11 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
       Handler: 'index.handler',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'StuckMessages',
-      Namespace: 'stmails',
+      Metrics: [
+        Match.objectLike({
+          Expression: 'SELECT SUM(StuckMessages) FROM SCHEMA("stmails", mailbox, service) GROUP BY mailbox',
+        }),
+      ],
     });
   });
 

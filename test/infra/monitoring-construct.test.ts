@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { describe, expect, it } from 'vitest';
+import { SCAN_METRICS } from '../../lambdas/handlers/scan-metrics.js';
 import { Monitoring, type MonitoringProps } from '../../lib/monitoring-construct.js';
 import { BounceTable } from '../../lib/table-construct.js';
 import { bareStack, logicalId, resourcesOf, stubFunction } from './cdk-test-app.js';
@@ -23,11 +24,28 @@ function build(options: Pick<MonitoringProps, 'alarmEmail'> = {}) {
   return { unit, template: Template.fromStack(stack), ids };
 }
 
+/** Every metric a scan publishes that an operator must hear about. */
+const SCAN_ALARM_METRICS = [
+  SCAN_METRICS.failures.login,
+  SCAN_METRICS.failures.connection,
+  SCAN_METRICS.failures.protocol,
+  SCAN_METRICS.failures.internal,
+  SCAN_METRICS.stuck,
+];
+
+/** Grouped by mailbox: each mailbox is its own contributor to the alarm. */
+const perMailboxQuery = (metric: string) =>
+  `query: SELECT SUM(${metric}) FROM SCHEMA("stmails", mailbox, service) GROUP BY mailbox`;
+
 type AlarmProps = {
   MetricName?: string;
   Namespace?: string;
   Dimensions?: { Name: string; Value: unknown }[];
-  Metrics?: { Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string } } }[];
+  Metrics?: {
+    Expression?: string;
+    Period?: number;
+    MetricStat?: { Metric: { MetricName: string; Namespace: string } };
+  }[];
   AlarmActions?: unknown[];
   OKActions?: unknown[];
   Threshold: number;
@@ -39,8 +57,13 @@ function alarms(template: Template): AlarmProps[] {
   );
 }
 
-/** `Namespace MetricName dimension-ref` for plain alarms, `math: namespace metrics` for expressions. */
+/**
+ * `Namespace MetricName dimension-ref` for plain alarms, `math: namespace metrics` for expressions,
+ * `query: the query` for Metrics Insights.
+ */
 function describeAlarm(alarm: AlarmProps): string {
+  const query = alarm.Metrics?.find((m) => m.Expression?.startsWith('SELECT'))?.Expression;
+  if (query) return `query: ${query}`;
   if (alarm.Metrics) {
     const stats = alarm.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
     return `math ${[...new Set(stats.map((m) => `${m.Namespace} ${m.MetricName}`))].join(',')}`;
@@ -62,9 +85,21 @@ describe('Monitoring', () => {
         // Only throttles: every bad credential makes the authorizer throw, which is no incident.
         `AWS/Lambda Throttles ${fn(ids.authorizer)}`,
         'math AWS/DynamoDB ThrottledRequests',
+        ...SCAN_ALARM_METRICS.map(perMailboxQuery),
       ].sort(),
     );
     for (const alarm of alarms(template)) expect(alarm.Threshold).toBe(1);
+  });
+
+  it('alarms per bounce mailbox on each kind of scan failure and on stuck messages, from the metrics the scan publishes', () => {
+    const { template } = build();
+    const queries = alarms(template).flatMap((a) => (a.Metrics ?? []).filter((m) => m.Expression));
+    for (const metric of SCAN_ALARM_METRICS) {
+      const query = queries.find((q) => q.Expression === perMailboxQuery(metric).slice('query: '.length));
+      expect(query, metric).toBeDefined();
+      // Metrics Insights alarms need the period on the query itself.
+      expect(query?.Period).toBe(300);
+    }
   });
 
   it('without an e-mail has no topic and alarms without actions', () => {

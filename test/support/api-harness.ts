@@ -10,6 +10,7 @@ import { SettingsService } from '../../lambdas/core/settings-service.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import type { Deps } from '../../lambdas/handlers/deps.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
+import type { HttpContext } from '../../lambdas/handlers/http/types.js';
 import type { MailboxDeps } from '../../lambdas/handlers/mailbox-deps.js';
 import { recordDepsOver, type TestTable, testTable } from './dynamodb.js';
 import { apiEvent, type EventOptions } from './events.js';
@@ -33,7 +34,8 @@ export interface ApiHarness {
   record: RecordDeps;
   clock: FakeClock;
   settings: SettingsService;
-  call(options: EventOptions): Promise<ApiResponse>;
+  /** `context`: the Lambda context's remaining time, as a route that budgets its time reads it. */
+  call(options: EventOptions, context?: HttpContext): Promise<ApiResponse>;
 }
 
 export interface ApiResponse {
@@ -45,7 +47,10 @@ export interface ApiResponse {
 }
 
 /** The API function over a fresh dynalite table, called with proxy events; errors mapped as in Lambda. */
-export async function apiHarness(overrides: Partial<ApiDeps> = {}): Promise<ApiHarness> {
+export async function apiHarness(
+  overrides: Partial<ApiDeps> & { mailboxParts?: Partial<MailboxDeps> } = {},
+): Promise<ApiHarness> {
+  const { mailboxParts, ...rest } = overrides;
   const table = await testTable();
   const clock = new FakeClock();
   const record: RecordDeps = recordDepsOver(table, clock);
@@ -65,19 +70,20 @@ export async function apiHarness(overrides: Partial<ApiDeps> = {}): Promise<ApiH
       connector: new Pop3MailboxClient({ timeoutMs: 5_000, ca: TEST_CERT }),
       parse: parseBounce,
       state: new DynamoDbMailboxState(table.db, table.tableName),
+      ...mailboxParts,
     },
     users: new StaticUserStore([]),
     authMode: 'basic',
-    ...overrides,
+    ...rest,
   } as ApiDeps);
   return {
     table,
     record,
     clock,
     settings,
-    async call(options) {
-      const res = await handle(apiEvent({ permissions: ALL_PERMISSIONS, ...options })).catch((error) =>
-        errorResponse(error, silentLogger),
+    async call(options, context) {
+      const res = await handle(apiEvent({ permissions: ALL_PERMISSIONS, ...options }), context).catch(
+        (error) => errorResponse(error, silentLogger),
       );
       let body: unknown;
       try {
