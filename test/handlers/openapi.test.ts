@@ -311,6 +311,8 @@ describe('real responses match the OpenAPI document', () => {
       pathParameters: { uuid },
       ...extra,
     });
+  /** The uuid the service gave the mailbox scanFakeMailbox saved. */
+  let scannedMailbox = '';
   /** Saves a mailbox at an in-process POP3 server holding a bounce and an auto-reply, then scans it. */
   async function scanFakeMailbox(): Promise<Res> {
     const server = await FakePop3Server.start({
@@ -320,7 +322,6 @@ describe('real responses match the OpenAPI document', () => {
     try {
       const { version } = await api.settings.current();
       const mailbox = {
-        uuid: MAILBOX,
         host: server.host,
         port: server.port,
         tls: 'none',
@@ -328,8 +329,10 @@ describe('real responses match the OpenAPI document', () => {
         password: TEST_PASSWORD,
         enabled: true,
       };
-      await api.settings.save({ mailboxes: [mailbox] }, version);
-      return await scan(MAILBOX);
+      // A new mailbox (no uuid): the service assigns its uuid.
+      const saved = await api.settings.save({ mailboxes: [mailbox] }, version);
+      scannedMailbox = saved.settings.mailboxes[0]?.uuid as string;
+      return await scan(scannedMailbox);
     } finally {
       await server.close();
     }
@@ -751,7 +754,7 @@ describe('real responses match the OpenAPI document', () => {
     c(SCAN, 200, 'scans a mailbox on a POP3 server and answers the report', scanFakeMailbox, {
       also: (res) => {
         const report = JSON.parse(res.text).data;
-        expect(report).toMatchObject({ mailbox: MAILBOX, locked: false, on_server: 2, fetched: 2 });
+        expect(report).toMatchObject({ mailbox: scannedMailbox, locked: false, on_server: 2, fetched: 2 });
         expect(report.error).toBeUndefined();
       },
     }),
