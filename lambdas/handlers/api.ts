@@ -7,9 +7,11 @@ import { scanRoute } from './api/scan-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
 import {
   deleteSubscriberBouncesRoute,
+  findSubscriberRoute,
   getSubscriberRoute,
   listSubscriberBouncesRoute,
   putSubscribersRoute,
+  reenableSubscriberRoute,
 } from './api/subscriber-routes.js';
 import { awsDeps, type Deps } from './deps.js';
 import { httpFunction, lazy } from './http/http-function.js';
@@ -28,9 +30,11 @@ export function createApiHandler(deps: Deps & { mailboxes: MailboxDeps }): HttpH
     [routeKey('DELETE', '/api/bounces')]: deleteBouncesRoute(deps.record.bounces),
     [routeKey('DELETE', '/api/bounces/{id}')]: deleteBounceRoute(deps.record.bounces),
     [routeKey('PUT', '/api/subscribers')]: putSubscribersRoute(deps.record),
+    [routeKey('GET', '/api/subscribers')]: findSubscriberRoute(deps.record),
     [routeKey('GET', '/api/subscribers/{uuid}')]: getSubscriberRoute(deps.record),
     [routeKey('GET', '/api/subscribers/{uuid}/bounces')]: listSubscriberBouncesRoute(deps.record),
     [routeKey('DELETE', '/api/subscribers/{uuid}/bounces')]: deleteSubscriberBouncesRoute(deps.record),
+    [routeKey('POST', '/api/subscribers/{uuid}/reenable')]: reenableSubscriberRoute(deps.record),
     [routeKey('GET', '/api/settings/bounce')]: getSettingsRoute(deps.settings),
     [routeKey('PUT', '/api/settings/bounce')]: putSettingsRoute(deps.settings),
     [routeKey('GET', '/api/openapi.json')]: openApiRoute(),

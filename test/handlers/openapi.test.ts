@@ -458,6 +458,8 @@ describe('real responses match the OpenAPI document', () => {
   const UPSERT_SUBS = ['PUT', '/api/subscribers'] as const;
   const GET_SUB = ['GET', '/api/subscribers/{uuid}'] as const;
   const SUB_BOUNCES = ['GET', '/api/subscribers/{uuid}/bounces'] as const;
+  const FIND_SUB = ['GET', '/api/subscribers'] as const;
+  const REENABLE = ['POST', '/api/subscribers/{uuid}/reenable'] as const;
   const DELETE_SUB_BOUNCES = ['DELETE', '/api/subscribers/{uuid}/bounces'] as const;
   const GET_SETTINGS = ['GET', '/api/settings/bounce'] as const;
   const PUT_SETTINGS = ['PUT', '/api/settings/bounce'] as const;
@@ -638,6 +640,77 @@ describe('real responses match the OpenAPI document', () => {
     c(GET_SUB, 404, 'answers an unknown subscriber', () => subscriber('/api/subscribers/{uuid}', NOBODY)),
     c(GET_SUB, 500, 'answers a storage failure', () =>
       down.call({ resource: '/api/subscribers/{uuid}', pathParameters: { uuid: ANN } }),
+    ),
+
+    // GET /api/subscribers?email=
+    c(FIND_SUB, 200, 'finds a subscriber by address', () =>
+      call({ resource: '/api/subscribers', query: { email: 'Ann@Example.com' } }),
+    ),
+    c(
+      FIND_SUB,
+      200,
+      'finds the bare record a bounce created, uuid null',
+      () => call({ resource: '/api/subscribers', query: { email: 'carol@example.com' } }),
+      {
+        also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ uuid: null, status: 'blocklisted' }),
+      },
+    ),
+    c(FIND_SUB, 400, 'refuses a lookup without email', () => call({ resource: '/api/subscribers' })),
+    c(FIND_SUB, 401, 'refuses a request without a user', () =>
+      call({ resource: '/api/subscribers', query: { email: 'ann@example.com' }, permissions: null }),
+    ),
+    c(FIND_SUB, 403, 'refuses a user without the permission', () =>
+      call({
+        resource: '/api/subscribers',
+        query: { email: 'ann@example.com' },
+        permissions: ['bounces:get'],
+      }),
+    ),
+    c(FIND_SUB, 404, 'answers an unknown address', () =>
+      call({ resource: '/api/subscribers', query: { email: 'nobody@example.com' } }),
+    ),
+    c(FIND_SUB, 500, 'answers a storage failure', () =>
+      down.call({ resource: '/api/subscribers', query: { email: 'ann@example.com' } }),
+    ),
+
+    // POST /api/subscribers/{uuid}/reenable
+    c(
+      REENABLE,
+      200,
+      're-enables a blocklisted subscriber found by address',
+      () => subscriber('/api/subscribers/{uuid}/reenable', 'carol%40example.com', { method: 'POST' }),
+      {
+        also: (res) => {
+          const data = JSON.parse(res.text).data;
+          expect(data).toMatchObject({ email: 'carol@example.com', status: 'enabled' });
+          expect(data.history.at(-1)).toMatchObject({ action: 'reenabled', by: 'tester' });
+        },
+      },
+    ),
+    c(REENABLE, 200, 're-enables a subscriber found by uuid', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', BOB, { method: 'POST' }),
+    ),
+    c(REENABLE, 400, 'refuses a reference that is neither uuid nor address', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', 'carol', { method: 'POST' }),
+    ),
+    c(REENABLE, 401, 'refuses a request without a user', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', BOB, { method: 'POST', permissions: null }),
+    ),
+    c(REENABLE, 403, 'refuses a user without the permission', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', BOB, {
+        method: 'POST',
+        permissions: ['subscribers:get'],
+      }),
+    ),
+    c(REENABLE, 404, 'answers an unknown subscriber', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', NOBODY, { method: 'POST' }),
+    ),
+    c(REENABLE, 500, 'answers a storage failure', () =>
+      down.call({
+        method: 'POST',
+        resource: '/api/subscribers/{uuid}/reenable',
+        pathParameters: { uuid: BOB },
+      }),
     ),
 
     // GET /api/subscribers/{uuid}/bounces
