@@ -15,7 +15,7 @@ import {
 } from './api/subscriber-routes.js';
 import { awsDeps, type Deps } from './deps.js';
 import { httpFunction, lazy } from './http/http-function.js';
-import { decodePathParameters } from './http/request.js';
+import { decodePathParameters, rawBody } from './http/request.js';
 import { guardRoute } from './http/route-guard.js';
 import type { HttpHandler } from './http/types.js';
 import { logger } from './logger.js';
@@ -44,6 +44,8 @@ export function createApiHandler(deps: Deps & { mailboxes: MailboxDeps }): HttpH
     const route = guardRoute(event, deps.authMode);
     const handle = route.fn === 'api' ? byRoute[routeKey(route.method, route.path)] : undefined;
     if (!handle) throw new NotFoundError();
+    // The body cap holds on every route, also those that read no body.
+    if (event.body) rawBody(event);
     return handle(decodePathParameters(event));
   };
 }

@@ -12,6 +12,8 @@ import { ok } from '../http/responses.js';
 import type { HttpEvent, HttpHandler } from '../http/types.js';
 import { bounceJson } from './bounce-json.js';
 import { DELETE_BATCH } from './delete-bounces.js';
+import { jsonPage } from './list-bounces.js';
+import { pageWithinBudget } from './page-budget.js';
 
 export interface SubscriberRouteDeps {
   subscribers: SubscriberStore;
@@ -87,19 +89,15 @@ export function reenableSubscriberRoute(deps: SubscriberRouteDeps): HttpHandler 
   };
 }
 
-/** `GET /api/subscribers/{uuid}/bounces`: the subscriber's bounces, paged like the bounce list. */
+/** `GET /api/subscribers/{uuid}/bounces`: the subscriber's bounces, paged (and cut by bytes) like the bounce list. */
 export function listSubscriberBouncesRoute(deps: SubscriberRouteDeps): HttpHandler {
   return async (event) => {
     const params = queryParams(event);
     refuseUnknownParams(params, ['type', 'from', 'to', 'order', 'per_page', 'cursor']);
     const s = await subscriberOf(deps, event);
     const query = { ...parseBounceQuery(params), email: s.email };
-    const page = await deps.bounces.list(query);
-    return ok({
-      results: page.results.map(bounceJson),
-      per_page: query.per_page,
-      next_cursor: page.next_cursor,
-    });
+    const { page, rows } = await pageWithinBudget(deps.bounces, query, (b) => JSON.stringify(bounceJson(b)));
+    return jsonPage(rows, query.per_page, page.next_cursor);
   };
 }
 
