@@ -1,7 +1,7 @@
 import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from './bounce.js';
 import type { BounceFilters, BounceQuery } from './bounce-query.js';
 import type { BounceSettings } from './settings.js';
-import type { ActionHistoryEntry, ListStatus, Subscriber } from './subscriber.js';
+import type { ActionHistoryEntry, ListStatus, ReenabledEntry, Subscriber } from './subscriber.js';
 
 export interface Clock {
   now(): Date;
@@ -37,6 +37,11 @@ export interface SubscriberStore {
    * fired actions, so a new crossing of a threshold acts again.
    */
   update(email: string, changes: SubscriberChanges, at: string): Promise<void>;
+  /**
+   * In one write: status `enabled`, the fired actions cleared and re-armed from `entry.at`, the entry
+   * added to the history; lists stay as they are. NotFoundError when there is no record.
+   */
+  reenable(email: string, entry: ReenabledEntry): Promise<void>;
 }
 
 export interface SubscriberChanges {
@@ -45,6 +50,7 @@ export interface SubscriberChanges {
   status?: SubscriberStatus;
   lists?: Record<string, ListStatus>;
   fired?: Subscriber['fired'];
+  rearmed_at?: string;
 }
 
 export interface ActionChange {
@@ -96,7 +102,8 @@ export interface UserStore {
   find(name: string): Promise<ApiUser | null>;
 }
 
-export interface OutboundEvent {
+/** An action a bounce fired. */
+export interface ActionEvent {
   type: 'subscriber.unsubscribed' | 'subscriber.blocklisted' | 'subscriber.deleted';
   email: string;
   subscriber_uuid?: string;
@@ -105,6 +112,17 @@ export interface OutboundEvent {
   count: number;
   at: string;
 }
+
+/** A person undid the actions: the sending app (and SES suppression) may take the address back. */
+export interface ReenabledEvent {
+  type: 'subscriber.reenabled';
+  email: string;
+  subscriber_uuid?: string;
+  at: string;
+  by?: string;
+}
+
+export type OutboundEvent = ActionEvent | ReenabledEvent;
 
 export interface EventPublisher {
   publish(event: OutboundEvent): Promise<void>;

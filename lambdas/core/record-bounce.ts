@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Bounce, BounceInput } from './bounce.js';
 import { NotFoundError } from './errors.js';
 import type {
+  ActionEvent,
   BounceStore,
   Clock,
   EventPublisher,
   IdGenerator,
-  OutboundEvent,
   SubscriberStore,
 } from './ports.js';
 import type { Action, BounceSettings } from './settings.js';
@@ -34,7 +34,7 @@ export function emailHash(email: string): string {
   return createHash('sha256').update(email).digest('hex');
 }
 
-const EVENT_TYPE: Record<Exclude<Action, 'none'>, OutboundEvent['type']> = {
+const EVENT_TYPE: Record<Exclude<Action, 'none'>, ActionEvent['type']> = {
   unsubscribe: 'subscriber.unsubscribed',
   blocklist: 'subscriber.blocklisted',
   delete: 'subscriber.deleted',
@@ -131,17 +131,23 @@ export async function recordBounce(
   // With no action to fire there is nothing to count (the default for soft bounces).
   if (rule.action === 'none') return result;
   const windowStart = rule.window_days > 0 ? daysBefore(nowDate, rule.window_days) : undefined;
-  const inWindow = !windowStart || bounce.created_at >= windowStart;
+  // Bounces before a re-enable no longer count: the next action needs `count` new ones.
+  const since =
+    sub.rearmed_at && (!windowStart || sub.rearmed_at > windowStart) ? sub.rearmed_at : windowStart;
+  const inWindow = !since || bounce.created_at >= since;
   // A record created just now holds no other bounce, so this one is the count.
   const fresh = created && !duplicate;
-  const count = fresh ? Number(inWindow) : await deps.bounces.count(sub.email, bounce.type, windowStart);
+  const count = fresh ? Number(inWindow) : await deps.bounces.count(sub.email, bounce.type, since);
   if (count < rule.count) return result;
 
   const fired = sub.fired[bounce.type];
   if (fired && (!windowStart || fired.at >= windowStart)) {
     const resumable = fired.bounce_id === bounce.id && !fired.emitted;
     if (resumable) {
-      const entry = sub.history.find((h) => h.bounce_id === bounce.id && h.type === bounce.type);
+      const entry = sub.history.find(
+        (h): h is ActionHistoryEntry =>
+          h.action !== 'reenabled' && h.bounce_id === bounce.id && h.type === bounce.type,
+      );
       if (entry) await finish(deps, sub, entry);
     }
     return result;

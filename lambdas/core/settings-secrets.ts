@@ -1,15 +1,10 @@
+import { isMaskedOrBlank, MASK } from './masked.js';
 import type { BounceSettings } from './settings.js';
+import { listItems, listName, SETTINGS_LISTS } from './settings-lists.js';
 
-/** What a masked secret reads as; sending it back (or a blank) keeps the stored secret. */
-export const MASK = '••••••••';
+export { isMaskedOrBlank, MASK } from './masked.js';
 
 export type SecretValues = Record<string, string>;
-
-export function isMaskedOrBlank(value: unknown): boolean {
-  return (
-    value === undefined || value === null || value === '' || (typeof value === 'string' && /^•+$/.test(value))
-  );
-}
 
 interface SecretField {
   key: string;
@@ -41,14 +36,20 @@ function secretFields(s: BounceSettings): SecretField[] {
         x.forwardemail.key = v;
       },
     },
-    ...s.mailboxes.map((m, i) => ({
-      key: `mailboxes.${m.uuid}.password`,
-      read: (x: BounceSettings) => x.mailboxes[i]?.password ?? '',
-      write: (x: BounceSettings, v: string) => {
-        const box = x.mailboxes[i];
-        if (box) box.password = v;
-      },
-    })),
+    // Per item of each list, keyed by the item's uuid: an item removed from its list takes its
+    // secrets with it, since the secret store is written whole.
+    ...SETTINGS_LISTS.flatMap((list) =>
+      listItems(s, list).flatMap((item, i) =>
+        list.secrets.map((secret) => ({
+          key: `${listName(list)}.${item.uuid}.${secret}`,
+          read: (x: BounceSettings) => String(listItems(x, list)[i]?.[secret] ?? ''),
+          write: (x: BounceSettings, v: string) => {
+            const target = listItems(x, list)[i];
+            if (target) target[secret] = v;
+          },
+        })),
+      ),
+    ),
   ];
 }
 

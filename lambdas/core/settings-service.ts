@@ -1,6 +1,15 @@
 import { ConflictError, ValidationError } from './errors.js';
 import type { Clock, SettingsSource } from './ports.js';
-import { type BounceSettings, effectiveSettings, type MailboxSettings, overlay } from './settings.js';
+import {
+  type BounceSettings,
+  effectiveSettings,
+  type ManagedValues,
+  managedValues,
+  overlay,
+  withManaged,
+  withoutManaged,
+} from './settings.js';
+import { applyListRules } from './settings-lists.js';
 import { joinSecrets, keepUnchangedSecrets, type SecretValues, splitSecrets } from './settings-secrets.js';
 import { validateSettings } from './settings-validation.js';
 
@@ -32,24 +41,8 @@ export interface SettingsManager extends SettingsSource {
 export interface VersionedSettings {
   settings: BounceSettings;
   version: number;
-}
-
-/** listmonk's mailbox defaults, for mailboxes added with only some fields. */
-function defaultMailbox(uuid: string): MailboxSettings {
-  return {
-    uuid,
-    enabled: false,
-    type: 'pop',
-    host: '',
-    port: 995,
-    auth_protocol: 'userpass',
-    username: '',
-    password: '',
-    tls: 'implicit',
-    tls_skip_verify: false,
-    scan_interval: '15m',
-    max_per_scan: 100,
-  };
+  /** Values the stack manages: in force whatever a save says (shown on read, ignored on write). */
+  managed: ManagedValues;
 }
 
 /**
@@ -76,8 +69,8 @@ export class SettingsService implements SettingsManager {
   }
 
   async current(): Promise<VersionedSettings> {
-    const { settings, version } = await this.load();
-    return { settings, version };
+    const { settings, version, managed } = await this.load();
+    return { settings, version, managed };
   }
 
   private async load(): Promise<VersionedSettings & { secrets: SecretValues }> {
@@ -85,6 +78,7 @@ export class SettingsService implements SettingsManager {
     return {
       settings: joinSecrets(effectiveSettings(this.options.deployDefaults, stored), secrets),
       version,
+      managed: managedValues(this.options.deployDefaults),
       secrets,
     };
   }
@@ -94,26 +88,23 @@ export class SettingsService implements SettingsManager {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw new ValidationError('body', 'must be a JSON object of settings');
     }
-    const { version: _version, ...changes } = patch as Record<string, unknown>;
-    const { settings, version, secrets: storedSecrets } = await this.load();
+    // `version` and `managed` are read-only parts of what GET answers: sending them back is harmless.
+    const { version: _version, managed: _managed, ...changes } = patch as Record<string, unknown>;
+    const { settings, version, managed, secrets: storedSecrets } = await this.load();
     if (expectedVersion !== version) {
       throw new ConflictError(
         `settings changed since version ${expectedVersion} was read (now ${version}); read them again`,
       );
     }
-    if (Array.isArray(changes.mailboxes)) {
-      changes.mailboxes = changes.mailboxes.map((m) => {
-        const box = typeof m === 'object' && m !== null ? (m as Record<string, unknown>) : {};
-        const uuid = typeof box.uuid === 'string' && box.uuid ? box.uuid : this.options.newUuid();
-        return { ...defaultMailbox(uuid), ...box, uuid };
-      });
-    }
+    applyListRules(settings, changes, this.options.newUuid);
     const merged = keepUnchangedSecrets(overlay(settings, changes) as BounceSettings, storedSecrets);
-    const valid = validateSettings(merged);
+    const valid = validateSettings(withManaged(merged, managed));
     const { plain, secrets } = splitSecrets(valid);
-    const next = await this.repo.write(plain, version);
+    // Managed values are not stored: they stay in force from the deployment, and when a redeploy
+    // replaces one, the old value is not left behind in the saved settings.
+    const next = await this.repo.write(withoutManaged(plain, managed), version);
     if (JSON.stringify(secrets) !== JSON.stringify(storedSecrets)) await this.secrets.put(secrets);
     this.cached = undefined;
-    return { settings: valid, version: next };
+    return { settings: valid, version: next, managed };
   }
 }

@@ -10,12 +10,15 @@ import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
 import { listStuckRoute, releaseStuckRoute } from './api/stuck-routes.js';
 import {
   deleteSubscriberBouncesRoute,
+  findSubscriberRoute,
   getSubscriberRoute,
   listSubscriberBouncesRoute,
   putSubscribersRoute,
+  reenableSubscriberRoute,
 } from './api/subscriber-routes.js';
 import { awsDeps, type Deps } from './deps.js';
 import { httpFunction, lazy } from './http/http-function.js';
+import { decodePathParameters, rawBody } from './http/request.js';
 import { guardRoute } from './http/route-guard.js';
 import type { HttpHandler } from './http/types.js';
 import { logger } from './logger.js';
@@ -33,9 +36,11 @@ export function createApiHandler(
     [routeKey('DELETE', '/api/bounces')]: deleteBouncesRoute(deps.record.bounces),
     [routeKey('DELETE', '/api/bounces/{id}')]: deleteBounceRoute(deps.record.bounces),
     [routeKey('PUT', '/api/subscribers')]: putSubscribersRoute(deps.record),
+    [routeKey('GET', '/api/subscribers')]: findSubscriberRoute(deps.record),
     [routeKey('GET', '/api/subscribers/{uuid}')]: getSubscriberRoute(deps.record),
     [routeKey('GET', '/api/subscribers/{uuid}/bounces')]: listSubscriberBouncesRoute(deps.record),
     [routeKey('DELETE', '/api/subscribers/{uuid}/bounces')]: deleteSubscriberBouncesRoute(deps.record),
+    [routeKey('POST', '/api/subscribers/{uuid}/reenable')]: reenableSubscriberRoute(deps.record),
     [routeKey('GET', '/api/settings/bounce')]: getSettingsRoute(deps.settings),
     [routeKey('PUT', '/api/settings/bounce')]: putSettingsRoute(deps.settings),
     [routeKey('GET', '/api/openapi.json')]: openApiRoute(),
@@ -47,7 +52,9 @@ export function createApiHandler(
     const route = guardRoute(event, deps.authMode);
     const handle = route.fn === 'api' ? byRoute[routeKey(route.method, route.path)] : undefined;
     if (!handle) throw new NotFoundError();
-    return handle(event, context);
+    // The body cap holds on every route, also those that read no body.
+    if (event.body) rawBody(event);
+    return handle(decodePathParameters(event), context);
   };
 }
 

@@ -48,6 +48,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/api/bounces', fn: 'api', auth: 'api', permission: 'bounces:manage' },
   { method: 'DELETE', path: '/api/bounces/{id}', fn: 'api', auth: 'api', permission: 'bounces:manage' },
   { method: 'PUT', path: '/api/subscribers', fn: 'api', auth: 'api', permission: 'subscribers:manage' },
+  { method: 'GET', path: '/api/subscribers', fn: 'api', auth: 'api', permission: 'subscribers:get' },
   { method: 'GET', path: '/api/subscribers/{uuid}', fn: 'api', auth: 'api', permission: 'subscribers:get' },
   {
     method: 'GET',
@@ -62,6 +63,14 @@ export const ROUTES: readonly Route[] = [
     fn: 'api',
     auth: 'api',
     permission: 'bounces:manage',
+  },
+  {
+    method: 'POST',
+    // `{uuid}` also takes an e-mail address; API Gateway needs one parameter name at this level.
+    path: '/api/subscribers/{uuid}/reenable',
+    fn: 'api',
+    auth: 'api',
+    permission: 'subscribers:manage',
   },
   { method: 'GET', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:get' },
   { method: 'PUT', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:manage' },

@@ -12,7 +12,8 @@ import {
 
 const MAIL = join(import.meta.dirname, '../fixtures/mail');
 const eml = (name: string) => readFileSync(join(MAIL, name));
-const MAILBOX = '66666666-6666-4666-8666-666666666666';
+/** The uuid the service assigned to the mailbox withMailbox saved last. */
+let MAILBOX = '66666666-6666-4666-8666-666666666666';
 const OTHER = '77777777-7777-4777-8777-777777777777';
 
 describe('mailbox routes of the API', () => {
@@ -32,7 +33,6 @@ describe('mailbox routes of the API', () => {
     server = await FakePop3Server.start({ users: { [TEST_USER]: TEST_PASSWORD }, ...options });
     const { version } = await api.settings.current();
     const mailbox = {
-      uuid: MAILBOX,
       enabled,
       host: server.host,
       port: server.port,
@@ -40,7 +40,8 @@ describe('mailbox routes of the API', () => {
       username: TEST_USER,
       password: TEST_PASSWORD,
     };
-    await api.settings.save({ ...change, mailboxes: [mailbox] }, version);
+    const saved = await api.settings.save({ ...change, mailboxes: [mailbox] }, version);
+    MAILBOX = saved.settings.mailboxes[0]?.uuid as string;
   }
 
   const at = (uuid: string, tail: string) => `/api/mailboxes/${uuid}${tail}`;

@@ -100,10 +100,13 @@ describe('bounce settings API', () => {
     [{ postmark: { enabled: true, username: 'u' } }, 'postmark.password'],
     [{ forwardemail: { enabled: true } }, 'forwardemail.key'],
     [{ surprise: 1 }, 'surprise'],
-    [{ mailboxes: [{ host: 'pop.example.com', port: 70000 }] }, 'mailboxes[0].port'],
-    [{ mailboxes: [{ host: 'pop.example.com', scan_interval: '30s' }] }, 'mailboxes[0].scan_interval'],
-    [{ mailboxes: [{ host: 'bad host!' }] }, 'mailboxes[0].host'],
-    [{ mailboxes: [{ host: 'pop.example.com', tls: 'maybe' }] }, 'mailboxes[0].tls'],
+    [{ mailboxes: [{ host: 'pop.example.com', port: 70000, password: 'pw' }] }, 'mailboxes[0].port'],
+    [
+      { mailboxes: [{ host: 'pop.example.com', scan_interval: '30s', password: 'pw' }] },
+      'mailboxes[0].scan_interval',
+    ],
+    [{ mailboxes: [{ host: 'bad host!', password: 'pw' }] }, 'mailboxes[0].host'],
+    [{ mailboxes: [{ host: 'pop.example.com', tls: 'maybe', password: 'pw' }] }, 'mailboxes[0].tls'],
   ])('refuses %j naming %s', async (body, field) => {
     const res = await put(body, '"0"');
     expect(res.status).toBe(400);

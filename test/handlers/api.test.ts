@@ -21,7 +21,11 @@ describe('API function: bounces', () => {
       record: recordDepsOver(table),
       settings: {
         get: async () => effectiveSettings({}, undefined),
-        current: async () => ({ settings: effectiveSettings({}, undefined), version: 0 }),
+        current: async () => ({
+          settings: effectiveSettings({}, undefined),
+          version: 0,
+          managed: { ses: { topic_arns: [] } },
+        }),
         save: async () => {
           throw new Error('not used');
         },

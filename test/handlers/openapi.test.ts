@@ -331,6 +331,8 @@ describe('real responses match the OpenAPI document', () => {
       ...extra,
     });
   };
+  /** The uuid the service gave the mailbox scanFakeMailbox saved. */
+  let scannedMailbox = '';
   /** Saves a mailbox at an in-process POP3 server holding a bounce and an auto-reply, then scans it. */
   async function scanFakeMailbox(): Promise<Res> {
     const server = await FakePop3Server.start({
@@ -340,7 +342,6 @@ describe('real responses match the OpenAPI document', () => {
     try {
       const { version } = await api.settings.current();
       const mailbox = {
-        uuid: MAILBOX,
         host: server.host,
         port: server.port,
         tls: 'none',
@@ -348,8 +349,10 @@ describe('real responses match the OpenAPI document', () => {
         password: TEST_PASSWORD,
         enabled: true,
       };
-      await api.settings.save({ mailboxes: [mailbox] }, version);
-      return await scan(MAILBOX);
+      // A new mailbox (no uuid): the service assigns its uuid.
+      const saved = await api.settings.save({ mailboxes: [mailbox] }, version);
+      scannedMailbox = saved.settings.mailboxes[0]?.uuid as string;
+      return await scan(scannedMailbox);
     } finally {
       await server.close();
     }
@@ -475,6 +478,8 @@ describe('real responses match the OpenAPI document', () => {
   const UPSERT_SUBS = ['PUT', '/api/subscribers'] as const;
   const GET_SUB = ['GET', '/api/subscribers/{uuid}'] as const;
   const SUB_BOUNCES = ['GET', '/api/subscribers/{uuid}/bounces'] as const;
+  const FIND_SUB = ['GET', '/api/subscribers'] as const;
+  const REENABLE = ['POST', '/api/subscribers/{uuid}/reenable'] as const;
   const DELETE_SUB_BOUNCES = ['DELETE', '/api/subscribers/{uuid}/bounces'] as const;
   const GET_SETTINGS = ['GET', '/api/settings/bounce'] as const;
   const PUT_SETTINGS = ['PUT', '/api/settings/bounce'] as const;
@@ -659,6 +664,77 @@ describe('real responses match the OpenAPI document', () => {
       down.call({ resource: '/api/subscribers/{uuid}', pathParameters: { uuid: ANN } }),
     ),
 
+    // GET /api/subscribers?email=
+    c(FIND_SUB, 200, 'finds a subscriber by address', () =>
+      call({ resource: '/api/subscribers', query: { email: 'Ann@Example.com' } }),
+    ),
+    c(
+      FIND_SUB,
+      200,
+      'finds the bare record a bounce created, uuid null',
+      () => call({ resource: '/api/subscribers', query: { email: 'carol@example.com' } }),
+      {
+        also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ uuid: null, status: 'blocklisted' }),
+      },
+    ),
+    c(FIND_SUB, 400, 'refuses a lookup without email', () => call({ resource: '/api/subscribers' })),
+    c(FIND_SUB, 401, 'refuses a request without a user', () =>
+      call({ resource: '/api/subscribers', query: { email: 'ann@example.com' }, permissions: null }),
+    ),
+    c(FIND_SUB, 403, 'refuses a user without the permission', () =>
+      call({
+        resource: '/api/subscribers',
+        query: { email: 'ann@example.com' },
+        permissions: ['bounces:get'],
+      }),
+    ),
+    c(FIND_SUB, 404, 'answers an unknown address', () =>
+      call({ resource: '/api/subscribers', query: { email: 'nobody@example.com' } }),
+    ),
+    c(FIND_SUB, 500, 'answers a storage failure', () =>
+      down.call({ resource: '/api/subscribers', query: { email: 'ann@example.com' } }),
+    ),
+
+    // POST /api/subscribers/{uuid}/reenable
+    c(
+      REENABLE,
+      200,
+      're-enables a blocklisted subscriber found by address',
+      () => subscriber('/api/subscribers/{uuid}/reenable', 'carol%40example.com', { method: 'POST' }),
+      {
+        also: (res) => {
+          const data = JSON.parse(res.text).data;
+          expect(data).toMatchObject({ email: 'carol@example.com', status: 'enabled' });
+          expect(data.history.at(-1)).toMatchObject({ action: 'reenabled', by: 'tester' });
+        },
+      },
+    ),
+    c(REENABLE, 200, 're-enables a subscriber found by uuid', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', BOB, { method: 'POST' }),
+    ),
+    c(REENABLE, 400, 'refuses a reference that is neither uuid nor address', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', 'carol', { method: 'POST' }),
+    ),
+    c(REENABLE, 401, 'refuses a request without a user', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', BOB, { method: 'POST', permissions: null }),
+    ),
+    c(REENABLE, 403, 'refuses a user without the permission', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', BOB, {
+        method: 'POST',
+        permissions: ['subscribers:get'],
+      }),
+    ),
+    c(REENABLE, 404, 'answers an unknown subscriber', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', NOBODY, { method: 'POST' }),
+    ),
+    c(REENABLE, 500, 'answers a storage failure', () =>
+      down.call({
+        method: 'POST',
+        resource: '/api/subscribers/{uuid}/reenable',
+        pathParameters: { uuid: BOB },
+      }),
+    ),
+
     // GET /api/subscribers/{uuid}/bounces
     c(SUB_BOUNCES, 200, "lists a subscriber's bounces with every documented filter", () =>
       subscriber('/api/subscribers/{uuid}/bounces', ANN, {
@@ -773,7 +849,7 @@ describe('real responses match the OpenAPI document', () => {
     c(SCAN, 200, 'scans a mailbox on a POP3 server and answers the report', scanFakeMailbox, {
       also: (res) => {
         const report = JSON.parse(res.text).data;
-        expect(report).toMatchObject({ mailbox: MAILBOX, locked: false, on_server: 2, fetched: 2 });
+        expect(report).toMatchObject({ mailbox: scannedMailbox, locked: false, on_server: 2, fetched: 2 });
         expect(report.error).toBeUndefined();
       },
     }),
@@ -790,30 +866,34 @@ describe('real responses match the OpenAPI document', () => {
         pathParameters: { uuid: MAILBOX },
       }),
     ),
-    c(STUCK, 200, 'lists the stuck messages (none)', () => stuck('GET', MAILBOX), {
+    c(STUCK, 200, 'lists the stuck messages (none)', () => stuck('GET', scannedMailbox), {
       also: (res) => expect(JSON.parse(res.text).data).toEqual({ results: [] }),
     }),
     c(STUCK, 400, 'refuses a uuid that is not a UUID', () => stuck('GET', 'inbox')),
-    c(STUCK, 401, 'refuses a request without a user', () => stuck('GET', MAILBOX, { permissions: null })),
+    c(STUCK, 401, 'refuses a request without a user', () =>
+      stuck('GET', scannedMailbox, { permissions: null }),
+    ),
     c(STUCK, 403, 'refuses a user without the permission', () =>
-      stuck('GET', MAILBOX, { permissions: ['webhooks:post_bounce'] }),
+      stuck('GET', scannedMailbox, { permissions: ['webhooks:post_bounce'] }),
     ),
     c(STUCK, 404, 'answers an unknown mailbox', () => stuck('GET', NOBODY)),
-    c(STUCK, 500, 'answers a storage failure', () => stuck('GET', MAILBOX, {}, down)),
-    c(RELEASE, 200, 'releases every stuck message (none)', () => stuck('POST', MAILBOX), {
+    c(STUCK, 500, 'answers a storage failure', () => stuck('GET', scannedMailbox, {}, down)),
+    c(RELEASE, 200, 'releases every stuck message (none)', () => stuck('POST', scannedMailbox), {
       also: (res) => expect(JSON.parse(res.text).data).toEqual({ released: [] }),
     }),
     c(RELEASE, 400, 'refuses a uid that is no POP3 unique-id', () =>
-      stuck('POST', MAILBOX, { query: { uid: 'two words' } }),
+      stuck('POST', scannedMailbox, { query: { uid: 'two words' } }),
     ),
-    c(RELEASE, 401, 'refuses a request without a user', () => stuck('POST', MAILBOX, { permissions: null })),
+    c(RELEASE, 401, 'refuses a request without a user', () =>
+      stuck('POST', scannedMailbox, { permissions: null }),
+    ),
     c(RELEASE, 403, 'refuses a user without the permission', () =>
-      stuck('POST', MAILBOX, { permissions: ['bounces:get'] }),
+      stuck('POST', scannedMailbox, { permissions: ['bounces:get'] }),
     ),
     c(RELEASE, 404, 'answers a uid that is not stuck', () =>
-      stuck('POST', MAILBOX, { query: { uid: 'uid-9' } }),
+      stuck('POST', scannedMailbox, { query: { uid: 'uid-9' } }),
     ),
-    c(RELEASE, 500, 'answers a storage failure', () => stuck('POST', MAILBOX, {}, down)),
+    c(RELEASE, 500, 'answers a storage failure', () => stuck('POST', scannedMailbox, {}, down)),
     c(SCAN, 500, 'answers a storage failure', () =>
       down.call({
         method: 'POST',

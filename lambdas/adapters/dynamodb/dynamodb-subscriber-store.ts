@@ -8,7 +8,7 @@ import {
 import type { BounceType } from '../../core/bounce.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
-import type { Subscriber } from '../../core/subscriber.js';
+import type { ReenabledEntry, Subscriber } from '../../core/subscriber.js';
 import { batchDelete, batchGet } from './batch.js';
 import type { Item } from './bounce-item.js';
 import { isConditionFailure, storage } from './client.js';
@@ -183,6 +183,34 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`subscriber ${email} not found`);
+      throw error;
+    }
+  }
+
+  async reenable(email: string, entry: ReenabledEntry): Promise<void> {
+    try {
+      await storage('re-enable subscriber', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.subscriber(email),
+            UpdateExpression:
+              'SET #status = :enabled, fired = :none, rearmed_at = :at, updated_at = :at, ' +
+              'history = list_append(if_not_exists(history, :empty), :entry)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':enabled': 'enabled',
+              ':none': {},
+              ':at': entry.at,
+              ':empty': [],
+              ':entry': [entry],
+            },
           }),
         ),
       );
