@@ -73,7 +73,6 @@ export class BounceStack extends Stack {
     this.auth = new ApiAuth(this, 'Auth', {
       mode: authMode,
       usersSecretArn: this.secrets.usersSecret.secretArn,
-      tableName: this.table.table.tableName,
       cacheTtl: props.authorizerCacheTtl,
       logRetention: props.logRetention,
     });

@@ -142,7 +142,7 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
             AUTH_MODE: authMode,
             DEFAULT_SETTINGS: JSON.stringify(DEFAULTS),
           }
-        : { TABLE_NAME: ref(stack.table.table), USERS_SECRET_ARN: ref(stack.secrets.usersSecret) };
+        : { USERS_SECRET_ARN: ref(stack.secrets.usersSecret) };
       expect(env).toEqual({
         ...expected,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
