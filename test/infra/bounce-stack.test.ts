@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionName, ROUTES } from '../../lambdas/handlers/routes.js';
 import { BounceStack } from '../../lib/bounce-stack.js';
@@ -46,19 +46,37 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     template.resourceCountIs('AWS::Lambda::Function', served.length + 1 + (authMode === 'basic' ? 1 : 0));
   });
 
-  it('invokes the mailbox scanner every minute, one at a time, with a timeout and a stuck-message alarm', () => {
+  it('invokes the mailbox scanner every minute, with a timeout and a stuck-message alarm', () => {
+    const scanner = { 'Fn::GetAtt': [logicalId(stack.scanner.function.fn as never), 'Arn'] };
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
-      Targets: [{ Arn: { 'Fn::GetAtt': [logicalId(stack.scanner.function.fn as never), 'Arn'] } }],
+      Targets: [Match.objectLike({ Arn: scanner })],
     });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      ReservedConcurrentExecutions: 1,
-      Timeout: 300,
-      Handler: 'index.handler',
-    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 300, Handler: 'index.handler' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'StuckMessages',
       Namespace: 'stmails',
+    });
+  });
+
+  it('reserves no concurrency: accounts whose limit is 10 refuse any reservation (the lease keeps scans apart)', () => {
+    for (const [id, fn] of Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))) {
+      expect(fn.Properties.ReservedConcurrentExecutions, id).toBeUndefined();
+    }
+  });
+
+  it('never runs a scheduled scan late or twice: no queued retries, events older than a minute dropped', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } }),
+      ],
+    });
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stack.scanner.function.fn as never) },
+      Qualifier: '$LATEST',
+      MaximumEventAgeInSeconds: 60,
+      MaximumRetryAttempts: 0,
     });
   });
 
