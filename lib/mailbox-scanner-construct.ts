@@ -49,9 +49,7 @@ export class MailboxScanner extends Construct {
     this.rule = new Rule(this, 'EveryMinute', {
       description: 'stmails bounce mailbox scan',
       schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [
-        new LambdaFunction(this.function.fn, { retryAttempts: 0, maxEventAge: SCAN_EVENT_MAX_AGE }),
-      ],
+      targets: [new LambdaFunction(this.function.fn, { retryAttempts: 0, maxEventAge: SCAN_EVENT_MAX_AGE })],
     });
     this.stuckMessages = new Metric({
       namespace: 'stmails',

@@ -53,10 +53,10 @@ describe.each(['basic', 'iam'] as const)('BounceApi in %s auth mode', (mode) => 
     }
   });
 
-  it('throttles the stage and logs access and errors, never request data', () => {
+  it('throttles every method and logs access and errors, never request data', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
-      MethodSettings: [
+      MethodSettings: Match.arrayWith([
         {
           HttpMethod: '*',
           ResourcePath: '/*',
@@ -64,14 +64,33 @@ describe.each(['basic', 'iam'] as const)('BounceApi in %s auth mode', (mode) => 
           ThrottlingBurstLimit: 200,
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
+          MetricsEnabled: true,
         },
-      ],
+      ]),
     });
     const [stage] = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'));
     if (!stage) throw new Error('no stage');
     const format = JSON.parse((stage.Properties.AccessLogSetting as { Format: string }).Format);
     expect(Object.values(format)).toContain('$context.status');
     expect(JSON.stringify(format)).not.toMatch(/requestBody|header\.Authorization/i);
+  });
+
+  it("gives each provider webhook a throttle of its own above the default (SNS drops what gets a 429), logging as the stage's", () => {
+    const [stage] = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'));
+    const settings = stage?.Properties.MethodSettings as Record<string, unknown>[];
+    const webhooks = routes.filter((r) => r.auth === 'public' && r.path.startsWith('/webhooks/service/'));
+    expect(webhooks.map((r) => r.path)).toContain('/webhooks/service/ses');
+    expect(settings.filter((m) => m.ResourcePath !== '/*')).toEqual(
+      webhooks.map((r) => ({
+        HttpMethod: r.method,
+        ResourcePath: r.path.replaceAll('/', '~1').replace(/^~1/, '/~1'),
+        ThrottlingRateLimit: 200,
+        ThrottlingBurstLimit: 400,
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        MetricsEnabled: true,
+      })),
+    );
   });
 
   it('answers unknown paths 404 {"message": ...}, and its own errors in the same shape', () => {
