@@ -67,9 +67,7 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
 
   it('never runs a scheduled scan late or twice: no queued retries, events older than a minute dropped', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [
-        Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } }),
-      ],
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
     });
     template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
