@@ -242,7 +242,8 @@ export class BounceApi extends Construct {
         id: 'AwsSolutions-COG4',
         reason:
           'API users are authenticated by the REQUEST authorizer against the users secret (basic or ' +
-          "listmonk's token auth, which existing clients send) or by IAM SigV4; there is no Cognito user pool.",
+          "listmonk's token auth, which existing clients send) or by IAM SigV4; there is no Cognito user pool. " +
+          "The public routes verify the provider's signature or credentials in the handler, or serve no data.",
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
