@@ -27,8 +27,8 @@ export const SCAN_EVENT_MAX_AGE = Duration.seconds(60);
  * The POP3 bounce-mailbox scanner: an EventBridge rule every minute invokes it, and each mailbox is
  * scanned when its own `scan_interval` has passed. A lease per mailbox in the table (held until the
  * function's timeout) keeps two scans of one mailbox from overlapping, so the function needs no
- * reserved concurrency: reserving even 1 is refused by accounts whose concurrency limit is 10
- * (Lambda keeps 10 unreserved), and a slow mailbox no longer holds up the others' next run.
+ * reserved concurrency: Lambda keeps 100 of an account's concurrency unreserved, so an account whose
+ * limit is 10 refuses reserving even 1; and a slow mailbox no longer holds up the others' next run.
  */
 export class MailboxScanner extends Construct {
   public readonly function: BounceFunction;
