@@ -1,7 +1,6 @@
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { AuthMode } from '../lambdas/handlers/http/permission.js';
 import { FUNCTIONS, type FunctionName, ROUTES, type Route } from '../lambdas/handlers/routes.js';
@@ -13,7 +12,7 @@ import { BounceFunction } from './function-construct.js';
 import { MailboxScanner } from './mailbox-scanner-construct.js';
 import { Monitoring } from './monitoring-construct.js';
 import { BounceSecrets } from './secrets-construct.js';
-import { SesSetup, type SesSetupOptions, sesDefaults } from './ses-setup-construct.js';
+import { SesSetup, type SesSetupOptions, sesDefaults, sesFeedbackTopic } from './ses-setup-construct.js';
 import { BounceTable } from './table-construct.js';
 
 export interface BounceStackProps extends StackProps {
@@ -60,9 +59,7 @@ export class BounceStack extends Stack {
     super(scope, id, props);
     const routes = props.routes ?? ROUTES;
     const authMode = props.authMode ?? 'basic';
-    const sesTopic = props.ses
-      ? new Topic(this, 'SesFeedbackTopic', { displayName: 'stmails SES feedback', enforceSSL: true })
-      : undefined;
+    const sesTopic = props.ses ? sesFeedbackTopic(this, 'SesFeedbackTopic') : undefined;
     const defaultSettings = sesTopic
       ? sesDefaults(this, props.defaultSettings, sesTopic.topicArn)
       : deploySettingsJson(props.defaultSettings);
@@ -73,7 +70,6 @@ export class BounceStack extends Stack {
     this.auth = new ApiAuth(this, 'Auth', {
       mode: authMode,
       usersSecretArn: this.secrets.usersSecret.secretArn,
-      tableName: this.table.table.tableName,
       cacheTtl: props.authorizerCacheTtl,
       logRetention: props.logRetention,
     });

@@ -79,7 +79,6 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     secrets: options.dataDir
       ? new FileSecretStore(join(options.dataDir, 'secrets.json'))
       : new MemorySecretStore(),
-    users,
     authMode: 'basic',
   });
   const mailboxes = mailboxDepsFor(db, tableName);

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
-import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { effectiveSettings } from '../../lambdas/core/settings.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
@@ -35,7 +34,6 @@ describe('API function: bounces', () => {
         parse: parseBounce,
         state: new DynamoDbMailboxState(table.db, table.tableName),
       },
-      users: new StaticUserStore([]),
       authMode: 'basic',
     });
     handle = (event) => raw(event).catch((error) => errorResponse(error, silentLogger));

@@ -122,4 +122,40 @@ describe('Monitoring', () => {
       expect(alarm.OKActions).toEqual([topic]);
     }
   });
+
+  it('lets CloudWatch alarms of this account, and nobody else, publish to its topic (over TLS only)', () => {
+    const { template, unit } = build({ alarmEmail: 'ops@example.com' });
+    if (!unit.alarmTopic) throw new Error('no topic');
+    const [policy] = Object.values(resourcesOf(template, 'AWS::SNS::TopicPolicy'));
+    if (!policy) throw new Error('no topic policy');
+    const statements = (
+      policy.Properties.PolicyDocument as {
+        Statement: { Effect: string; Principal: unknown; Action: unknown; Condition: unknown }[];
+      }
+    ).Statement;
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: logicalId(unit.alarmTopic) },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '123456789012' },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*' },
+        },
+      }),
+    ]);
+    expect(
+      statements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('SecureTransport')),
+    ).toBe(true);
+  });
+
+  it('sums table throttles with FILL(…, 0), so one throttled operation alone still alarms', () => {
+    const { template } = build();
+    const math = alarms(template).find((a) => a.Metrics?.some((m) => String(m.Expression ?? '').includes('FILL(')));
+    const expression = math?.Metrics?.find((m) => m.Expression)?.Expression as string;
+    const ids = (math?.Metrics ?? []).flatMap((m) => (m.MetricStat ? [(m as { Id: string }).Id] : []));
+    expect(ids.length).toBeGreaterThan(1);
+    expect(expression.split(' + ').sort()).toEqual(ids.map((id) => `FILL(${id}, 0)`).sort());
+  });
 });

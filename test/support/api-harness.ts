@@ -3,7 +3,6 @@ import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-m
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
-import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
 import { SettingsService } from '../../lambdas/core/settings-service.js';
@@ -72,7 +71,6 @@ export async function apiHarness(
       state: new DynamoDbMailboxState(table.db, table.tableName),
       ...mailboxParts,
     },
-    users: new StaticUserStore([]),
     authMode: 'basic',
     ...rest,
   } as ApiDeps);
