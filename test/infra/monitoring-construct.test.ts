@@ -152,7 +152,9 @@ describe('Monitoring', () => {
 
   it('sums table throttles with FILL(…, 0), so one throttled operation alone still alarms', () => {
     const { template } = build();
-    const math = alarms(template).find((a) => a.Metrics?.some((m) => String(m.Expression ?? '').includes('FILL(')));
+    const math = alarms(template).find((a) =>
+      a.Metrics?.some((m) => String(m.Expression ?? '').includes('FILL(')),
+    );
     const expression = math?.Metrics?.find((m) => m.Expression)?.Expression as string;
     const ids = (math?.Metrics ?? []).flatMap((m) => (m.MetricStat ? [(m as { Id: string }).Id] : []));
     expect(ids.length).toBeGreaterThan(1);
