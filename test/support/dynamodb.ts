@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { ensureTable, localClientConfig } from '../../bin/local/local-dynamodb.js';
+import { createDynamoDbClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
@@ -27,7 +27,7 @@ export async function testTable(): Promise<TestTable> {
   const endpoint = inject('ddbEndpoint');
   const tableName = `t-${randomUUID()}`;
   await ensureTable(endpoint, tableName);
-  const client = new DynamoDBClient(localClientConfig(endpoint));
+  const client = createDynamoDbClient(localClientConfig(endpoint));
   const commands: string[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {

@@ -69,7 +69,8 @@ export class DynamoDbBounceStore implements BounceStore {
     if (!stored) throw new InternalError(`event item ${bounce.event_key} holds no bounce`);
     // The first delivery may have stopped between claiming the key and storing the bounce.
     if (existing?.deleted !== true) await this.putOnce(bounceToItem(stored), 'complete stored bounce');
-    return { bounce: stored, duplicate: true };
+    // A claim holding this very bounce was written by this call: an attempt whose answer was lost.
+    return { bounce: stored, duplicate: stored.id !== bounce.id };
   }
 
   private async readEvent(key: { pk: string; sk: string }): Promise<Item | undefined> {
