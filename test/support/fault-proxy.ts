@@ -31,6 +31,11 @@ export interface FaultProxy {
   endpoint: string;
   stats: FaultStats;
   setFailureRate(rate: number): void;
+  /**
+   * Fails the next request for `operation` (`PutItem`, `UpdateItem`...; any when omitted) with
+   * `kind`, whatever the rate: for tests of one fault at one step.
+   */
+  failNext(kind: FaultKind, operation?: string): void;
   close(): Promise<void>;
 }
 
@@ -106,6 +111,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const random = seededRandom(options.seed ?? 1);
   const kinds = options.kinds ?? FAULT_KINDS;
   let rate = options.failureRate ?? 0;
+  const scripted: { kind: FaultKind; operation?: string }[] = [];
   const stats: FaultStats = {
     requests: 0,
     forwarded: 0,
@@ -116,8 +122,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const body = await readBody(req);
     stats.requests++;
     // Both draws happen for every request, so the sequence does not shift with the rate's outcome.
-    const fails = random() < rate;
-    const kind = kinds[Math.floor(random() * kinds.length)] as FaultKind;
+    let fails = random() < rate;
+    let kind = kinds[Math.floor(random() * kinds.length)] as FaultKind;
+    const operation = String(req.headers['x-amz-target'] ?? '')
+      .split('.')
+      .pop();
+    const script = scripted.findIndex((s) => s.operation === undefined || s.operation === operation);
+    if (script >= 0) {
+      fails = true;
+      kind = (scripted.splice(script, 1)[0] as { kind: FaultKind }).kind;
+    }
     if (fails) stats.faults[kind]++;
     if (fails && kind === 'reset') {
       req.socket.destroy();
@@ -153,6 +167,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     stats,
     setFailureRate: (next) => {
       rate = next;
+    },
+    failNext: (kind, operation) => {
+      scripted.push({ kind, ...(operation ? { operation } : {}) });
     },
     close: () =>
       new Promise<void>((resolve) => {
