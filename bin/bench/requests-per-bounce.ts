@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
 import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
+import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { systemClock } from '../../lambdas/adapters/system-clock.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import type { BounceInput, BounceType } from '../../lambdas/core/bounce.js';
@@ -204,7 +206,7 @@ export async function benchRequestsPerBounce(): Promise<string[]> {
     // The stores and id generator the deployed wiring uses; only recordBounce is measured.
     const record: RecordDeps = {
       subscribers: new DynamoDbSubscriberStore(db, TABLE),
-      bounces: new DynamoDbBounceStore(db, TABLE),
+      bounces: new DynamoDbBounceStore(db, TABLE, new CursorSigner(new MemorySecretStore())),
       events: { publish: async () => undefined },
       clock: systemClock,
       ids: ulidIds(),

@@ -1,7 +1,13 @@
 import { ConflictError, ValidationError } from './errors.js';
 import type { Clock, SettingsSource } from './ports.js';
 import { type BounceSettings, effectiveSettings, type MailboxSettings, overlay } from './settings.js';
-import { joinSecrets, keepUnchangedSecrets, type SecretValues, splitSecrets } from './settings-secrets.js';
+import {
+  internalSecrets,
+  joinSecrets,
+  keepUnchangedSecrets,
+  type SecretValues,
+  splitSecrets,
+} from './settings-secrets.js';
 import { validateSettings } from './settings-validation.js';
 
 export interface SettingsRepository {
@@ -14,6 +20,11 @@ export interface SettingsRepository {
 export interface SecretStore {
   get(): Promise<SecretValues>;
   put(values: SecretValues): Promise<void>;
+}
+
+function sameValues(a: SecretValues, b: SecretValues): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 export interface SettingsServiceOptions {
@@ -110,9 +121,10 @@ export class SettingsService implements SettingsManager {
     }
     const merged = keepUnchangedSecrets(overlay(settings, changes) as BounceSettings, storedSecrets);
     const valid = validateSettings(merged);
-    const { plain, secrets } = splitSecrets(valid);
+    const { plain, secrets: own } = splitSecrets(valid);
+    const secrets = { ...internalSecrets(storedSecrets), ...own };
     const next = await this.repo.write(plain, version);
-    if (JSON.stringify(secrets) !== JSON.stringify(storedSecrets)) await this.secrets.put(secrets);
+    if (!sameValues(secrets, storedSecrets)) await this.secrets.put(secrets);
     this.cached = undefined;
     return { settings: valid, version: next };
   }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
-import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
@@ -51,7 +50,8 @@ export async function apiHarness(overrides: Partial<ApiDeps> = {}): Promise<ApiH
   const record: RecordDeps = recordDepsOver(table, clock);
   const settings = new SettingsService(
     new DynamoDbSettingsRepository(table.db, table.tableName),
-    new MemorySecretStore(),
+    // The store the bounce store keeps its cursor key in, as one secret holds both in AWS.
+    table.secrets,
     clock,
     {
       deployDefaults: { enabled: true, webhooks_enabled: true },

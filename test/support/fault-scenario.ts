@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
 import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
@@ -80,7 +81,11 @@ export async function runFaultScenario(options: ScenarioOptions): Promise<Scenar
   const raw = createWebhookBounceHandler({
     record: {
       subscribers: new DynamoDbSubscriberStore(options.db, options.tableName),
-      bounces: new DynamoDbBounceStore(options.db, options.tableName),
+      bounces: new DynamoDbBounceStore(
+        options.db,
+        options.tableName,
+        new CursorSigner(new MemorySecretStore()),
+      ),
       events,
       clock,
       ids: ulidIds(),
@@ -120,7 +125,11 @@ async function audit(
   events: RecordingPublisher,
   calls: number,
 ): Promise<ScenarioAudit> {
-  const bounces = new DynamoDbBounceStore(options.auditDb, options.tableName);
+  const bounces = new DynamoDbBounceStore(
+    options.auditDb,
+    options.tableName,
+    new CursorSigner(new MemorySecretStore()),
+  );
   const subscribers = new DynamoDbSubscriberStore(options.auditDb, options.tableName);
   const result: ScenarioAudit = {
     bounces: sent.length,

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureTable, localClientConfig } from '../../../bin/local/local-dynamodb.js';
+import { CursorSigner } from '../../../lambdas/adapters/cursor-signer.js';
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbSubscriberStore } from '../../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
 import { StorageRetryStrategy } from '../../../lambdas/adapters/dynamodb/storage-retry-strategy.js';
+import { MemorySecretStore } from '../../../lambdas/adapters/memory-secret-store.js';
 import { ulidIds } from '../../../lambdas/adapters/ulid-ids.js';
 import { type RecordDeps, recordBounce } from '../../../lambdas/core/record-bounce.js';
 import { effectiveSettings } from '../../../lambdas/core/settings.js';
@@ -31,7 +33,7 @@ describe('storage under sustained faults (DESIGN §9: retries never run dry)', (
     const events = new RecordingPublisher();
     const deps: RecordDeps = {
       subscribers: new DynamoDbSubscriberStore(db, tableName),
-      bounces: new DynamoDbBounceStore(db, tableName),
+      bounces: new DynamoDbBounceStore(db, tableName, new CursorSigner(new MemorySecretStore())),
       events,
       clock: new FakeClock(),
       ids: ulidIds(),
@@ -40,7 +42,7 @@ describe('storage under sustained faults (DESIGN §9: retries never run dry)', (
       deps,
       events,
       subscribers: new DynamoDbSubscriberStore(direct, tableName),
-      bounces: new DynamoDbBounceStore(direct, tableName),
+      bounces: new DynamoDbBounceStore(direct, tableName, new CursorSigner(new MemorySecretStore())),
       close: () => {
         db.destroy();
         direct.destroy();
