@@ -164,9 +164,11 @@ async function audit(
 
     const { subscriber } = await subscribers.findByEmail(email);
     const dead = mine.some((b) => b.type !== 'soft' && acknowledged.has(b.eventId));
+    // A refused bounce may have been stored before the caller gave up: it may blocklist too.
+    const mayBeDead = mine.some((b) => b.type !== 'soft' && stored.has(`webhook:faults:${b.eventId}`));
     const blocklisted = subscriber?.status === 'blocklisted';
     if (dead && !blocklisted) result.notBlocklisted++;
-    if (!dead && blocklisted) result.wronglyBlocklisted++;
+    if (!dead && !mayBeDead && blocklisted) result.wronglyBlocklisted++;
     if (dead && !blocklistEvents.has(email)) result.eventsMissing++;
   }
   return result;
