@@ -20,6 +20,11 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/requests-per-bounce.js').then((m) => m.benchRequestsPerBounce()),
   },
   {
+    name: 'faults',
+    title: 'Recording while half of all DynamoDB requests fail (fault proxy, dynalite; takes minutes)',
+    run: () => import('./bench/storage-faults.js').then((m) => m.benchStorageFaults()),
+  },
+  {
     name: 'handler',
     title: 'Webhook handler time per event, storage in memory',
     run: () => import('./bench/handler-time.js').then((m) => m.benchHandlerTime()),

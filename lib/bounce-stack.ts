@@ -98,7 +98,11 @@ export class BounceStack extends Stack {
       this.events.grantPublish(fn.fn);
       this.secrets.grantReadSettings(fn.fn);
       // Derived from the route table, so the grant follows the route if it moves to another function.
-      if (routes.some((route) => route.fn === name && route.permission === 'settings:manage')) {
+      // Settings saves write the secret, and so does the first bounce listing (it stores the key
+      // that seals list cursors).
+      const writes = (route: (typeof routes)[number]) =>
+        route.permission === 'settings:manage' || route.permission === 'bounces:get';
+      if (routes.some((route) => route.fn === name && writes(route))) {
         this.secrets.grantWriteSettings(fn.fn);
       }
       this.functions[name] = fn;

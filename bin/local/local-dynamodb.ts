@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { createDynamoDbClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { createTableInput } from '../../lambdas/adapters/dynamodb/table.js';
 
 export interface LocalDynamoDb {
@@ -42,7 +43,7 @@ export function localClientConfig(endpoint: string) {
 
 /** Creates the table unless it exists (a persisted data dir, or an external endpoint). */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
-  const client = new DynamoDBClient(localClientConfig(endpoint));
+  const client = createDynamoDbClient(localClientConfig(endpoint));
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {

@@ -6,6 +6,17 @@ export { isMaskedOrBlank, MASK } from './masked.js';
 
 export type SecretValues = Record<string, string>;
 
+/**
+ * Secrets the service keeps for itself in the same store, beside the settings' own (the key that
+ * signs list cursors): they are no setting, never shown, and a settings save keeps them.
+ */
+export const INTERNAL_SECRET_PREFIX = 'internal.';
+export const CURSOR_KEY_SECRET = `${INTERNAL_SECRET_PREFIX}cursor_key`;
+
+export function internalSecrets(values: SecretValues): SecretValues {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(INTERNAL_SECRET_PREFIX)));
+}
+
 interface SecretField {
   key: string;
   read(s: BounceSettings): string;

@@ -10,7 +10,13 @@ import {
   withoutManaged,
 } from './settings.js';
 import { applyListRules } from './settings-lists.js';
-import { joinSecrets, keepUnchangedSecrets, type SecretValues, splitSecrets } from './settings-secrets.js';
+import {
+  internalSecrets,
+  joinSecrets,
+  keepUnchangedSecrets,
+  type SecretValues,
+  splitSecrets,
+} from './settings-secrets.js';
 import { validateSettings } from './settings-validation.js';
 
 export interface SettingsRepository {
@@ -23,6 +29,11 @@ export interface SettingsRepository {
 export interface SecretStore {
   get(): Promise<SecretValues>;
   put(values: SecretValues): Promise<void>;
+}
+
+function sameValues(a: SecretValues, b: SecretValues): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 export interface SettingsServiceOptions {
@@ -99,11 +110,13 @@ export class SettingsService implements SettingsManager {
     applyListRules(settings, changes, this.options.newUuid);
     const merged = keepUnchangedSecrets(overlay(settings, changes) as BounceSettings, storedSecrets);
     const valid = validateSettings(withManaged(merged, managed));
-    const { plain, secrets } = splitSecrets(valid);
+    const { plain, secrets: own } = splitSecrets(valid);
+    // The service's own secrets (the cursor key) share the store: a settings save keeps them.
+    const secrets = { ...internalSecrets(storedSecrets), ...own };
     // Managed values are not stored: they stay in force from the deployment, and when a redeploy
     // replaces one, the old value is not left behind in the saved settings.
     const next = await this.repo.write(withoutManaged(plain, managed), version);
-    if (JSON.stringify(secrets) !== JSON.stringify(storedSecrets)) await this.secrets.put(secrets);
+    if (!sameValues(secrets, storedSecrets)) await this.secrets.put(secrets);
     this.cached = undefined;
     return { settings: valid, version: next, managed };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CursorSigner } from '../adapters/cursor-signer.js';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbSettingsRepository } from '../adapters/dynamodb/dynamodb-settings-repository.js';
@@ -42,7 +43,7 @@ export function depsFromParts(parts: TableDeps): Deps {
   return {
     record: {
       subscribers: new DynamoDbSubscriberStore(db, tableName),
-      bounces: new DynamoDbBounceStore(db, tableName),
+      bounces: new DynamoDbBounceStore(db, tableName, new CursorSigner(parts.secrets)),
       events: parts.events,
       clock,
       ids: ulidIds(),

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MASK } from '../../lambdas/core/settings-secrets.js';
+import { CURSOR_KEY_SECRET, MASK } from '../../lambdas/core/settings-secrets.js';
 import { type ApiHarness, apiHarness } from '../support/api-harness.js';
 
 const P256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
@@ -66,6 +66,31 @@ describe('bounce settings API', () => {
     const runtime = await api.settings.current();
     expect(runtime.settings.postmark.password).toBe('pm-secret-1');
     expect(runtime.settings.sendgrid.key).toBe(P256);
+  });
+
+  it('keeps the list-cursor key beside the settings secrets: a save neither drops nor shows it', async () => {
+    for (let i = 0; i < 2; i++) {
+      await api.record.bounces.put({
+        id: `01JF${String(i).padStart(22, '0')}`,
+        email: 'c@example.com',
+        type: 'soft',
+        reason: 'unknown',
+        source: 'api',
+        meta: {},
+        created_at: `2026-11-0${i + 1}T00:00:00.000Z`,
+      });
+    }
+    const first = await api.call({ resource: '/api/bounces', query: { per_page: '1' } });
+    const cursor = first.body.data.next_cursor as string;
+    const key = (await api.table.secrets.get())[CURSOR_KEY_SECRET];
+    expect(key).toBeTruthy();
+
+    await put({ postmark: { enabled: true, username: 'pm', password: 'pm-secret-2' } }, '"0"');
+    await put({ postmark: { enabled: false, username: '', password: '' } }, '"1"');
+    expect((await api.table.secrets.get())[CURSOR_KEY_SECRET]).toBe(key);
+    expect(JSON.stringify((await get()).body)).not.toContain(key);
+    const next = await api.call({ resource: '/api/bounces', query: { per_page: '1', cursor } });
+    expect(next.status).toBe(200);
   });
 
   it('refuses a stale version with 409 and a missing one with 400 naming If-Match', async () => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
-import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
@@ -55,7 +54,8 @@ export async function apiHarness(
   const record: RecordDeps = recordDepsOver(table, clock);
   const settings = new SettingsService(
     new DynamoDbSettingsRepository(table.db, table.tableName),
-    new MemorySecretStore(),
+    // The store the bounce store keeps its cursor key in, as one secret holds both in AWS.
+    table.secrets,
     clock,
     {
       deployDefaults: { enabled: true, webhooks_enabled: true },

@@ -5,6 +5,7 @@ import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from '../../c
 import type { BounceFilters, BounceQuery } from '../../core/bounce-query.js';
 import { InternalError } from '../../core/errors.js';
 import type { BouncePage, BounceStore, PutResult } from '../../core/ports.js';
+import type { CursorSigner } from '../cursor-signer.js';
 import { batchGet } from './batch.js';
 import { bounceToItem, type Item, itemToBounce } from './bounce-item.js';
 import { isConditionFailure, storage } from './client.js';
@@ -17,6 +18,7 @@ export class DynamoDbBounceStore implements BounceStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly cursors: CursorSigner,
   ) {}
 
   /** Puts the item unless it exists; true when this call wrote it. */
@@ -69,7 +71,8 @@ export class DynamoDbBounceStore implements BounceStore {
     if (!stored) throw new InternalError(`event item ${bounce.event_key} holds no bounce`);
     // The first delivery may have stopped between claiming the key and storing the bounce.
     if (existing?.deleted !== true) await this.putOnce(bounceToItem(stored), 'complete stored bounce');
-    return { bounce: stored, duplicate: true };
+    // A claim holding this very bounce was written by this call: an attempt whose answer was lost.
+    return { bounce: stored, duplicate: stored.id !== bounce.id };
   }
 
   private async readEvent(key: { pk: string; sk: string }): Promise<Item | undefined> {
@@ -140,7 +143,9 @@ export class DynamoDbBounceStore implements BounceStore {
   }
 
   list(query: BounceQuery): Promise<BouncePage> {
-    return listBounces(this.db, this.table, query, (bounces) => this.withSubscriberStatus(bounces));
+    return listBounces(this.db, this.table, this.cursors, query, (bounces) =>
+      this.withSubscriberStatus(bounces),
+    );
   }
 
   async deleteByIds(ids: readonly string[]): Promise<number> {
@@ -159,6 +164,7 @@ export class DynamoDbBounceStore implements BounceStore {
     const page = await listBounces(
       this.db,
       this.table,
+      this.cursors,
       { ...filters, order: 'asc', per_page: limit },
       async (b) => b.map((bounce) => ({ ...bounce, subscriber_status: null })),
     );

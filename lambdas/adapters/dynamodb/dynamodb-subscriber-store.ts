@@ -1,10 +1,13 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BounceType } from '../../core/bounce.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
@@ -123,21 +126,36 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
   }
 
   async applyAction(change: ActionChange): Promise<boolean> {
+    const key = keys.subscriber(change.subscriber.email);
     try {
       await storage('apply action', () =>
         this.db.send(
           new UpdateCommand({
             TableName: this.table,
-            Key: keys.subscriber(change.subscriber.email),
+            Key: key,
             ...actionUpdate(change),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // The condition also fails when this very claim was written by an earlier attempt whose answer
+      // was lost (the SDK retried it): the claim naming this bounce is ours, so the action goes on.
+      // DynamoDB hands back the item with the failure; emulators that do not (dynalite) cost a read.
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      const item = old ? unmarshall(old) : await this.read(key);
+      const fired = (item?.fired as Subscriber['fired'] | undefined)?.[change.entry.type];
+      return fired?.bounce_id === change.entry.bounce_id && fired.at === change.entry.at;
     }
+  }
+
+  private async read(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const res = await storage('read subscriber', () =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
+    );
+    return res.Item;
   }
 
   async markEmitted(email: string, type: BounceType, bounceId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } fro
 import type { Bounce, ListedBounce } from '../../core/bounce.js';
 import type { BounceQuery } from '../../core/bounce-query.js';
 import type { BouncePage } from '../../core/ports.js';
+import type { CursorSigner } from '../cursor-signer.js';
 import { itemToBounce } from './bounce-item.js';
 import { storage } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -85,12 +86,13 @@ export function planQuery(table: string, q: BounceQuery): Plan {
 export async function listBounces(
   db: DynamoDBDocumentClient,
   table: string,
+  cursors: CursorSigner,
   q: BounceQuery,
   addStatus: (bounces: Bounce[]) => Promise<ListedBounce[]>,
 ): Promise<BouncePage> {
   const plan = planQuery(table, q);
   let start: Record<string, unknown> | undefined = q.cursor
-    ? decodeCursor(q, q.cursor, plan.cursorKeys)
+    ? await decodeCursor(cursors, q, q.cursor, plan.cursorKeys)
     : undefined;
   const found: Bounce[] = [];
   // Limit counts items read before the filter, so asking for what is missing never overshoots the
@@ -107,6 +109,6 @@ export async function listBounces(
   }
   return {
     results: await addStatus(found),
-    next_cursor: start ? encodeCursor(q, start as Record<string, string>) : null,
+    next_cursor: start ? await encodeCursor(cursors, q, start as Record<string, string>) : null,
   };
 }
