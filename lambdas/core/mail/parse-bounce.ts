@@ -2,12 +2,13 @@ import { BounceError } from '../errors.js';
 import { forwardedComplainant, looksLikeForwardedComplaint, parseFeedbackReport } from './arf.js';
 import { autoReplyForm } from './autoreply.js';
 import { bounceSignals, isBounceLike } from './bounce-signals.js';
+import { withoutFraming } from './framing.js';
 import { fieldValue } from './header-block.js';
 import { boundedLines, type ParseLimits, resolveLimits } from './limits.js';
 import { type MimeView, rawView, readMime } from './mime.js';
 import { mergeOriginals, type OriginalInfo, originalInfo, stmailsHeadersIn } from './original.js';
 import { findDsn, recipientsFromReport } from './report-recipients.js';
-import { reportingSystem } from './reporting-system.js';
+import { reporterDomains } from './reporter.js';
 import { sesNotification } from './ses-notification.js';
 import { textRecipients } from './text-bounce.js';
 import { originalEvidence, recipientsFromText, senderSide, textEvidence } from './text-evidence.js';
@@ -54,17 +55,9 @@ interface Context {
 function toBytes(raw: Uint8Array | string, max: number): { bytes: Uint8Array; truncated: boolean } {
   const whole = typeof raw === 'string' ? encoder.encode(raw.slice(0, max)) : raw;
   return {
-    bytes: withoutMboxLine(whole.subarray(0, max)),
+    bytes: withoutFraming(whole.subarray(0, max)),
     truncated: whole.length > max || raw.length > max,
   };
-}
-
-/** An mbox `From ` separator line is no header field. */
-function withoutMboxLine(bytes: Uint8Array): Uint8Array {
-  if (bytes[0] !== 0x46 || bytes[1] !== 0x72 || bytes[2] !== 0x6f || bytes[3] !== 0x6d || bytes[4] !== 0x20)
-    return bytes;
-  const eol = bytes.indexOf(0x0a);
-  return eol < 0 ? new Uint8Array(0) : bytes.subarray(eol + 1);
 }
 
 /** Campaign, subscriber and message ids: from the returned original, else any X-Stmails-* line. */
@@ -122,7 +115,7 @@ async function lookDeeper(
 ): Promise<ParsedMessage | undefined> {
   if (ctx.depth >= MAX_NESTED) return undefined;
   const views: { bytes: Uint8Array; view: MimeView }[] = nestedBounces(ctx.view, region).map((text) => {
-    const bytes = withoutMboxLine(encoder.encode(text.replace(/^\s+/, '')));
+    const bytes = withoutFraming(encoder.encode(text));
     return { bytes, view: readMime(bytes, ctx.limits) };
   });
   if (!ctx.view.raw) views.push({ bytes: ctx.bytes, view: rawView(ctx.bytes, ctx.limits) });
@@ -160,8 +153,8 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
   }
 
   const exclude = senderSide(view, original, region.report);
-  const reporter = reportingSystem(view.headers);
   const dsn = findDsn(view, region.report);
+  const reporter = reporterDomains(view.headers, dsn);
   if (dsn) {
     const blocks = textRecipients(reportLines, exclude, limits.maxRecipients);
     const byEmail = new Map(blocks.map((r) => [r.email, r.block]));

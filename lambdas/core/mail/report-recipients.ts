@@ -5,7 +5,7 @@ import { decodeIso2022Jp } from './iso-2022-jp.js';
 import type { ParseLimits } from './limits.js';
 import type { MimeView } from './mime.js';
 import { classifyRecipient } from './recipient.js';
-import type { ReportingSystem } from './reporting-system.js';
+import { wholeReply } from './replies.js';
 import type { ParsedRecipient, RecipientAction } from './types.js';
 
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
@@ -74,7 +74,7 @@ export function recipientsFromReport(
   blocks: ReadonlyMap<string, string>,
   report: string,
   limits: ParseLimits,
-  reporter?: ReportingSystem,
+  reporterDomains?: ReadonlySet<string>,
 ): ParsedRecipient[] {
   const recipients: ParsedRecipient[] = [];
   for (const r of dsn.recipients.slice(0, limits.maxRecipients)) {
@@ -85,10 +85,11 @@ export function recipientsFromReport(
         email,
         action: normaliseAction(r.action, r.status),
         status: r.status,
-        diagnostic: r.diagnosticCode ?? blocks.get(email),
+        diagnostic: r.diagnosticCode ? wholeReply(r.diagnosticCode, report) : blocks.get(email),
+        prose: !r.diagnosticCode,
         context: report,
         soleRecipient: dsn.recipients.length === 1,
-        reporter,
+        reporterDomains,
         stated: powerMtaCategory(r.fields['x-powermta-bouncecategory']),
         maxDiagnosticChars: limits.maxDiagnosticChars,
       }),

@@ -5,7 +5,6 @@ import type { ParseLimits } from './limits.js';
 import type { MimeView } from './mime.js';
 import type { OriginalInfo } from './original.js';
 import { classifyRecipient } from './recipient.js';
-import type { ReportingSystem } from './reporting-system.js';
 import { enhancedIn, replyCodeIn } from './status-codes.js';
 import { textRecipients } from './text-bounce.js';
 import type { ParsedRecipient } from './types.js';
@@ -73,7 +72,7 @@ export function recipientsFromText(
   subject: string,
   report: string,
   limits: ParseLimits,
-  reporter?: ReportingSystem,
+  reporterDomains?: ReadonlySet<string>,
 ): ParsedRecipient[] {
   const delayed = looksDelayed(subject, report);
   return evidence.map((e) =>
@@ -84,7 +83,7 @@ export function recipientsFromText(
       diagnostic: e.block,
       context: report,
       soleRecipient: evidence.length === 1,
-      reporter,
+      reporterDomains,
       maxDiagnosticChars: limits.maxDiagnosticChars,
     }),
   );
