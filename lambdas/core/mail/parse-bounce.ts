@@ -152,11 +152,11 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
     return { ...answer, ...base, ...(ses.feedbackType ? { feedback_type: ses.feedbackType } : {}) };
   }
 
-  const exclude = senderSide(view, original, region.report);
+  const sender = senderSide(view, original, region.report);
   const dsn = findDsn(view, region.report);
   const reporter = reporterDomains(view.headers, dsn);
   if (dsn) {
-    const blocks = textRecipients(reportLines, exclude, limits.maxRecipients);
+    const blocks = textRecipients(reportLines, sender, limits.maxRecipients);
     const byEmail = new Map(blocks.map((r) => [r.email, r.block]));
     const recipients = recipientsFromReport(dsn, byEmail, region.report, limits, reporter);
     const failing = recipients.filter((r) => r.action === 'failed' || r.action === 'delayed');
@@ -173,11 +173,11 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
   if (!sureBounce && !isBounceLike(signals))
     return { kind: autoReply ? 'autoreply' : 'not-bounce', is_bounce: false, recipients: [], ...base };
 
-  let evidence = textEvidence(view, reportLines, region.report, exclude, limits);
+  let evidence = textEvidence(view, reportLines, region.report, sender, limits);
   if (!evidence.length) {
     const deeper = await lookDeeper(ctx, region, base);
     if (deeper) return deeper;
-    evidence = originalEvidence(original, region.report, exclude, limits);
+    evidence = originalEvidence(original, region.report, sender, limits);
   }
   const recipients = recipientsFromText(evidence, view.subject, region.report, limits, reporter);
   return { kind: 'bounce', is_bounce: true, recipients, ...base };
