@@ -35,7 +35,17 @@ const json = join(mkdtempSync(join(tmpdir(), 'corpus-gate-')), 'score.json');
 const scorer = join(dirname(labels), 'score.mjs');
 const run = spawnSync(
   process.execPath,
-  [scorer, '--labels', labels, '--batch', '--json', json, '--cmd', 'npm run --silent parse -- --batch', ...passed],
+  [
+    scorer,
+    '--labels',
+    labels,
+    '--batch',
+    '--json',
+    json,
+    '--cmd',
+    'npm run --silent parse -- --batch',
+    ...passed,
+  ],
   { stdio: ['ignore', 'inherit', 'inherit'] },
 );
 if (run.status === null || run.status > 1 || !existsSync(json)) {

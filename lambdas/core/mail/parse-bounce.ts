@@ -1,6 +1,6 @@
 import { BounceError } from '../errors.js';
 import { forwardedComplainant, looksLikeForwardedComplaint, parseFeedbackReport } from './arf.js';
-import { autoReplyForm } from './autoreply.js';
+import { autoReplyEvidence } from './autoreply.js';
 import { bounceSignals, isBounceLike } from './bounce-signals.js';
 import { withoutFraming } from './framing.js';
 import { fieldValue } from './header-block.js';
@@ -155,25 +155,47 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
   const sender = senderSide(view, original, region.report);
   const dsn = findDsn(view, region.report);
   const reporter = reporterDomains(view.headers, dsn);
+  const auto = autoReplyEvidence(view.headers, view.subject, region.report);
+  const autoreply: ParsedMessage = { kind: 'autoreply', is_bounce: false, recipients: [], ...base };
   if (dsn) {
-    const blocks = textRecipients(reportLines, sender, limits.maxRecipients);
+    const blocks = textRecipients(reportLines, sender, limits.maxRecipients, [], original?.recipients);
     const byEmail = new Map(blocks.map((r) => [r.email, r.block]));
-    const recipients = recipientsFromReport(dsn, byEmail, region.report, limits, reporter);
+    const recipients = recipientsFromReport(
+      dsn,
+      byEmail,
+      region.report,
+      limits,
+      reporter,
+      original?.recipients,
+    );
     const failing = recipients.filter((r) => r.action === 'failed' || r.action === 'delayed');
+    // A challenge-response request may wear a report's shape; only a permanent failure outranks it.
+    if (auto.challenge && !failing.some((r) => r.action === 'failed' && r.status?.startsWith('5')))
+      return autoreply;
     if (failing.length) return { kind: 'bounce', is_bounce: true, recipients: failing, ...base };
     if (recipients.length) return { kind: 'delivered', is_bounce: false, recipients, ...base };
   }
+  if (auto.challenge) return autoreply;
 
   const signals = bounceSignals(view.headers, view.subject, region.report);
-  const autoReply = autoReplyForm(view.headers, view.subject, region.report);
   const sureBounce = signals.daemonSender || signals.failedRecipientsHeader || dsn !== undefined;
-  // Exim marks its bounces `Auto-Submitted: auto-replied`, so a mark of a bounce outranks one of a reply.
-  if (autoReply && autoReply !== 'text' && !sureBounce)
-    return { kind: 'autoreply', is_bounce: false, recipients: [], ...base };
+  // An out-of-office notice may come from a daemon-like address or under a delivery-like subject:
+  // marked as a reply and worded as a vacation, with no word of a failure, it is one.
+  if (
+    auto.vacation &&
+    (auto.submitted || auto.replyHeader) &&
+    !signals.failedRecipientsHeader &&
+    !signals.failureText
+  )
+    return autoreply;
+  if (auto.replyHeader && !sureBounce) return autoreply;
+  // Auto-Submitted alone says only that a machine wrote the message: a bounce is machine mail too.
   if (!sureBounce && !isBounceLike(signals))
-    return { kind: autoReply ? 'autoreply' : 'not-bounce', is_bounce: false, recipients: [], ...base };
+    return auto.submitted || auto.vacation
+      ? autoreply
+      : { kind: 'not-bounce', is_bounce: false, recipients: [], ...base };
 
-  let evidence = textEvidence(view, reportLines, region.report, sender, limits);
+  let evidence = textEvidence(view, reportLines, region.report, sender, limits, original?.recipients);
   if (!evidence.length) {
     const deeper = await lookDeeper(ctx, region, base);
     if (deeper) return deeper;

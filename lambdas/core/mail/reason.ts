@@ -25,7 +25,10 @@ const MAX_WORDS = 4_000;
  * as `blocked@` must not read as a reason). Token by token, so a long run without spaces costs linear time.
  */
 export function plainWords(text: string): string {
-  const words = text.slice(0, MAX_WORDS * 2).toLowerCase().split(/\s+/);
+  const words = text
+    .slice(0, MAX_WORDS * 2)
+    .toLowerCase()
+    .split(/\s+/);
   const out: string[] = [];
   let length = 0;
   for (const word of words) {
@@ -61,7 +64,11 @@ const TRANSCRIPT_REPLY = /^<<< ?([45]\d\d)\b/;
 /** Stage words in the MTAs' own bounce templates, each with the command it names (or the stage). */
 const STAGE_PATTERNS: readonly [RegExp, SmtpStage?][] = [
   // Postfix: "(in reply to RCPT TO command)", "(in reply to end of DATA command)".
-  [new RegExp(`in reply to (?:the )?(?:end of )?(${COMMAND.slice(1, -1)}|lhlo|xforward|connect|banner|greeting)\\b`)],
+  [
+    new RegExp(
+      `in reply to (?:the )?(?:end of )?(${COMMAND.slice(1, -1)}|lhlo|xforward|connect|banner|greeting)\\b`,
+    ),
+  ],
   // Exim: "SMTP error from remote mail server after RCPT TO:<a@b>", "after end of data".
   [
     new RegExp(

@@ -75,11 +75,24 @@ export function classifyRecipient(e: RecipientEvidence): ParsedRecipient {
   const prose = !!e.prose && !!e.status;
   let reason: Reason =
     e.stated ??
-    mailReason({ status: status ?? replyCodeIn(diagnostic), text: diagnostic, stage, remote, ownSystem, prose });
+    mailReason({
+      status: status ?? replyCodeIn(diagnostic),
+      text: diagnostic,
+      stage,
+      remote,
+      ownSystem,
+      prose,
+    });
   // The wider text speaks only when the recipient's own words are silent: "user unknown" left
   // unproven above must not be proven by the same words repeated in the human-readable part.
   if (reason === 'unknown' && e.context && e.soleRecipient && saysNothing(diagnostic)) {
-    reason = mailReason({ status: status ?? replyCodeIn(e.context), text: e.context, stage, remote, ownSystem });
+    reason = mailReason({
+      status: status ?? replyCodeIn(e.context),
+      text: e.context,
+      stage,
+      remote,
+      ownSystem,
+    });
   }
   const hard = e.action === 'delayed' ? false : typeForReason(reason) === 'hard';
   const out: ParsedRecipient = { email: e.email, status: status ?? null, hard, action: e.action, reason };

@@ -13,7 +13,13 @@ export function reporterDomains(headers: readonly Field[], dsn: DsnFields | unde
   const from = addressIn(fieldValue(headers, 'from'));
   if (from) hosts.push(domainOf(from));
   const mta = dsn?.message['reporting-mta'];
-  if (mta) hosts.push(mta.replace(/^\s*[a-z0-9-]{1,20}\s*;/i, '').trim().split(/[\s(]/)[0] as string);
+  if (mta)
+    hosts.push(
+      mta
+        .replace(/^\s*[a-z0-9-]{1,20}\s*;/i, '')
+        .trim()
+        .split(/[\s(]/)[0] as string,
+    );
   const out = new Set<string>();
   for (const host of hosts) {
     const domain = organisationalDomain(host);

@@ -1,3 +1,4 @@
+import { qualify } from './address-forms.js';
 import { addressesIn } from './addresses.js';
 import { anyOf } from './phrases.js';
 import { trimEndOf, trimStartOf } from './trim.js';
@@ -74,6 +75,9 @@ const POINTING_WORDS = [
   'destinataire',
   'empfänger',
 ];
+// A local delivery agent's line about a local part alone: Sendmail's `<ann>... User unknown`,
+// `<ann>: unknown user`.
+const BRACKETED_LOCAL = /^[ \t>]{0,20}<([a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64})>(?:\.\.\.|:)/i;
 // Role accounts named in help text ("contact postmaster@...") are not recipients unless a line is theirs.
 const ROLE = /^(postmaster|abuse|hostmaster|webmaster|mailer-daemon|help|support|noreply|no-reply|security)@/;
 
@@ -219,10 +223,24 @@ function candidates(line: string): { address: string; prefix: string }[] {
   return ordered.map((c) => ({ address: c.address, prefix: c.line }));
 }
 
+/** The addresses a line names, and a local part alone qualified from the original's recipients. */
+function lineCandidates(
+  line: string,
+  originalRecipients: readonly string[],
+): { address: string; prefix: string }[] {
+  if (line.includes('@')) return candidates(line);
+  const local = BRACKETED_LOCAL.exec(line)?.[1];
+  const address = local
+    ? qualify({ kind: 'local', local: local.toLowerCase() }, originalRecipients)
+    : undefined;
+  return address ? [{ address, prefix: line.replace(`<${local}>`, `<${address}>`) }] : [];
+}
+
 function lineRecipients(
   lines: readonly string[],
   sender: SenderSide,
   maxRecipients: number,
+  originalRecipients: readonly string[],
 ): TextRecipient[] {
   const blocks = new Map<string, string[]>();
   const order: string[] = [];
@@ -234,8 +252,8 @@ function lineRecipients(
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     let opened = false;
-    if (line.includes('@') && !quoted[i]) {
-      for (const { address, prefix: text } of candidates(line)) {
+    if (!quoted[i]) {
+      for (const { address, prefix: text } of lineCandidates(line, originalRecipients)) {
         if (sender.parties.has(address)) continue;
         const kind = strength(text, address);
         if (!kind || (kind !== 'line' && sender.originalSenders.has(address))) continue;
@@ -246,7 +264,10 @@ function lineRecipients(
         }
         current = address;
         opened = true;
-        const rest = trimStartOf(line.slice(line.toLowerCase().lastIndexOf(address) + address.length), ' \t>:.,;)]');
+        const rest = trimStartOf(
+          line.slice(line.toLowerCase().lastIndexOf(address) + address.length),
+          ' \t>:.,;)]',
+        );
         ownIndent = rest.length >= 8 ? indentOf(line) : undefined;
         break;
       }
@@ -269,12 +290,15 @@ export function textRecipients(
   sender: SenderSide,
   maxRecipients: number,
   ownTo: readonly string[] = [],
+  originalRecipients: readonly string[] = [],
 ): TextRecipient[] {
-  const found = lineRecipients(lines, sender, maxRecipients);
+  const found = lineRecipients(lines, sender, maxRecipients, originalRecipients);
   if (found.length) return found;
   if (ownTo.length) {
     const relaxed = { ...sender, parties: new Set([...sender.parties].filter((a) => !ownTo.includes(a))) };
-    const own = lineRecipients(lines, relaxed, maxRecipients).filter((r) => ownTo.includes(r.email));
+    const own = lineRecipients(lines, relaxed, maxRecipients, originalRecipients).filter((r) =>
+      ownTo.includes(r.email),
+    );
     if (own.length) return own;
   }
 

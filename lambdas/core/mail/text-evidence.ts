@@ -61,8 +61,15 @@ export function textEvidence(
   report: string,
   sender: SenderSide,
   limits: ParseLimits,
+  originalRecipients: readonly string[] = [],
 ): Evidence[] {
-  const found = textRecipients(reportLines, sender, limits.maxRecipients, ownRecipients(view));
+  const found = textRecipients(
+    reportLines,
+    sender,
+    limits.maxRecipients,
+    ownRecipients(view),
+    originalRecipients,
+  );
   const listed = fieldValues(view.headers, 'x-failed-recipients').flatMap((v) =>
     addressesIn(v, limits.maxRecipients),
   );
