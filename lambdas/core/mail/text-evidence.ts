@@ -84,10 +84,13 @@ export function originalEvidence(
   sender: SenderSide,
   limits: ParseLimits,
 ): Evidence[] {
-  return (original?.recipients ?? [])
-    .filter((a) => !sender.parties.has(a) && !sender.originalSenders.has(a))
-    .slice(0, limits.maxRecipients)
-    .map((email) => ({ email, block: report }));
+  const candidates = (original?.recipients ?? []).filter(
+    (a) => !sender.parties.has(a) && !sender.originalSenders.has(a),
+  );
+  // Of several addressees the report does not say which failed: naming them all would invent some.
+  return candidates.length === 1
+    ? candidates.slice(0, limits.maxRecipients).map((email) => ({ email, block: report }))
+    : [];
 }
 
 function permanentIn(text: string): boolean {

@@ -131,12 +131,13 @@ describe('"user unknown" proves a dead address only with evidence of the lookup'
   });
 
   it('wording that reports a directory lookup stands without a code', () => {
-    expect(
-      recipient(undefined, 'a@example.com on 4/29/2024 The recipient name is not recognized'),
-    ).toMatchObject({ reason: 'user_unknown', hard: true });
     expect(recipient(undefined, 'User a (a@example.com) not listed in Domino Directory')).toMatchObject({
+      reason: 'user_unknown',
       hard: true,
     });
+    expect(
+      recipient('5.1.1', 'X-Notes; User a (a@example.com) not listed in public Name & Address Book'),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
   });
 
   it("Yahoo's lookup wording stands at the end of DATA, where Yahoo gives it", () => {
