@@ -1,4 +1,5 @@
 import { normaliseEmail } from '../email.js';
+import { trimEndOf, trimStartOf } from './trim.js';
 
 const LOCAL_CHAR = /[a-z0-9!#$%&'*+/=?^_`{|}~.-]/i;
 const DOMAIN_CHAR = /[a-z0-9.-]/i;
@@ -54,7 +55,7 @@ export function addressIn(value: string | undefined): string | undefined {
 function clean(rawLocal: string, rawDomain: string): string | undefined {
   // Quotes, dots and dashes at the edges belong to the surrounding prose, not to the address.
   const local = rawLocal.startsWith('"') ? rawLocal : rawLocal.replace(/^[.'`{|}~=-]+/, '');
-  const domain = rawDomain.replace(/^[.-]+/, '').replace(/[.-]+$/, '');
+  const domain = trimEndOf(trimStartOf(rawDomain, '.-'), '.-');
   if (!local || !domain.includes('.')) return undefined;
   try {
     return normaliseEmail(`${local}@${domain}`);

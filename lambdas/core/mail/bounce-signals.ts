@@ -136,6 +136,11 @@ export interface BounceSignals {
   personSubject: boolean;
 }
 
+// RFC 5321's null reverse-path, as MTAs write it into Return-Path.
+const NULL_PATHS = new Set(['', '<>', '<', '>']);
+// `Re:` and its translations, perhaps numbered (`Re[2]:`).
+const PERSON_SUBJECT = /^\s*(?:re|aw|sv|vs|antw|rv)[ \t]?(?:\[\d{1,4}\])?[ \t]?:/i;
+
 export function bounceSignals(headers: readonly Field[], subject: string, text: string): BounceSignals {
   const from = `${fieldValue(headers, 'from') ?? ''} ${fieldValue(headers, 'sender') ?? ''}`;
   const returnPath = fieldValue(headers, 'return-path');
@@ -144,8 +149,8 @@ export function bounceSignals(headers: readonly Field[], subject: string, text: 
     bounceSubject: SUBJECT.test(subject),
     failedRecipientsHeader: headers.some((f) => f.name === 'x-failed-recipients'),
     failureText: TEXT.test(text.slice(0, 16_000)),
-    nullSender: returnPath !== undefined && /^\s*<?\s*>?\s*$/.test(returnPath),
-    personSubject: /^\s*(re|aw|sv|vs|antw|rv)\s*(\[\d+\])?\s*:/i.test(subject),
+    nullSender: returnPath !== undefined && NULL_PATHS.has(returnPath.replace(/\s/g, '')),
+    personSubject: PERSON_SUBJECT.test(subject),
   };
 }
 

@@ -40,6 +40,8 @@ const ORIGINAL_TYPES = new Set([
 ]);
 // A bounce quoted whole inside another message (forwarded, or returned by a second MTA) is read once.
 const MAX_NESTED = 1;
+// Lines of a quoted copy looked at for the marks of a bounce.
+const MAX_NESTED_LINES = 5_000;
 const encoder = new TextEncoder();
 
 type Answer = Omit<ParsedMessage, 'kind' | 'is_bounce' | 'recipients'>;
@@ -93,11 +95,19 @@ function complaint(ctx: Context, original: OriginalInfo | undefined, base: Answe
   };
 }
 
+/** A report's Content-Type, or a daemon's From, on some line of a text: a bounce quoted whole. */
+function looksLikeBounce(text: string): boolean {
+  for (const line of text.split('\n', MAX_NESTED_LINES)) {
+    const lower = line.slice(0, 120).toLowerCase();
+    if (lower.startsWith('content-type:') && /multipart\/report|message\/delivery-status/.test(lower))
+      return true;
+    if (lower.startsWith('from:') && /mailer-daemon|postmaster|mail delivery/.test(lower)) return true;
+  }
+  return false;
+}
+
 /** Whole bounces quoted inside this one (forwarded, or wrapped by a second MTA), to be read again. */
 function nestedBounces(view: MimeView, region: TextRegion): string[] {
-  const looksLikeBounce = (text: string) =>
-    /^content-type:\s*(multipart\/report|message\/delivery-status)/im.test(text) ||
-    /^from:[^\n]{0,80}(mailer-daemon|postmaster|mail delivery)/im.test(text);
   const copies = view.parts.filter((p) => p.type === 'message/rfc822' || p.type === 'message/global');
   const texts = copies.map((p) => p.content);
   if (region.returned) texts.push(region.returned);

@@ -1,6 +1,6 @@
 import { reasonFromStatus, reasonFromText } from '../classify.js';
 import { isHardReason, type Reason } from '../reasons.js';
-import { anyOf } from './phrases.js';
+import { anyOf, type Phrases } from './phrases.js';
 
 /**
  * The mailbox parser's layer over the shared classifier (classify.ts). A bounce carries two more
@@ -285,7 +285,7 @@ const DIRECTORY_LOOKUP = anyOf(
   { flags: '' },
 );
 
-const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
+const MAIL_TEXT_RULES: readonly [Phrases, Reason][] = [
   [DIRECTORY_LOOKUP, 'user_unknown'],
   [USER_UNKNOWN, 'user_unknown'],
   [DNS_TEMPORARY, 'network'],
