@@ -1,6 +1,6 @@
 import { reasonFromStatus, reasonFromText } from '../classify.js';
 import { isHardReason, type Reason } from '../reasons.js';
-import { anyOf, type Phrases } from './phrases.js';
+import { anyOf, either, followedBy, type Phrases } from './phrases.js';
 
 /**
  * The mailbox parser's layer over the shared classifier (classify.ts). A bounce carries two more
@@ -152,27 +152,29 @@ function withoutPrefix(text: string): string {
 // Refusals of the sender, its host or its relay: the address of the recipient is not in question.
 // Postfix names its restrictions so (postconf(5): "Sender address rejected", "Client host
 // rejected", "Helo command rejected", "Relay access denied"); the rest is plain English.
-const SENDER_SIDE = anyOf(
-  [
-    'sender address rejected',
-    'sender (?:address |domain )?(?:is )?(?:rejected|denied|unknown|invalid|not (?:allowed|permitted))',
-    'domain of sender',
-    'unknown sender',
-    'invalid sender',
-    'sender verif[a-z]* fail',
-    '\\bsender rejected',
-    'sending (?:ip|address|domain) [^.;]{0,30}(?:listed|blocked)',
-    'your (?:ip|server|domain)(?: address)? [^.;]{0,40}(?:listed|blocked|blacklisted)',
-    'not permitted to relay',
-    'relay(?:ing)? (?:access )?denied',
-    'relay not permitted',
-    'unable to relay',
-    'my name was rejected',
-    '(?:helo|ehlo) (?:command )?rejected',
-    'not accepting connections',
-    'client host rejected',
-  ],
-  { flags: '' },
+const SENDER_SIDE = either(
+  followedBy('sending (?:ip|address|domain) ', ['listed', 'blocked'], 30),
+  followedBy('your (?:ip|server|domain)(?: address)? ', ['listed', 'blocked'], 40),
+  anyOf(
+    [
+      'sender address rejected',
+      'sender (?:address |domain )?(?:is )?(?:rejected|denied|unknown|invalid|not (?:allowed|permitted))',
+      'domain of sender',
+      'unknown sender',
+      'invalid sender',
+      'sender verif[a-z]* fail',
+      '\\bsender rejected',
+      'not permitted to relay',
+      'relay(?:ing)? (?:access )?denied',
+      'relay not permitted',
+      'unable to relay',
+      'my name was rejected',
+      '(?:helo|ehlo) (?:command )?rejected',
+      'not accepting connections',
+      'client host rejected',
+    ],
+    { flags: '' },
+  ),
 );
 
 // Wordings that say the address itself does not exist, beyond the shared classifier's list. Plain
@@ -277,12 +279,9 @@ const MAILBOX_INACTIVE = anyOf(
 //   Book" (sisimai lhost-domino-01; bounce_email tt_1234210655, tt_bounce_15);
 // - Yahoo: "This user doesn't have a yahoo.com account", given at the end of DATA, where Yahoo looks
 //   recipients up (sisimai lhost-yahoo-*, bounce_email, node-baunsu, cws-mailbouncehandler).
-const DIRECTORY_LOOKUP = anyOf(
-  [
-    'not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)',
-    "this user doesn'?t have an? [^ ]{1,80} account",
-  ],
-  { flags: '' },
+const DIRECTORY_LOOKUP = either(
+  anyOf(['not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)'], { flags: '' }),
+  followedBy("this user doesn'?t have an? ", [' account'], 80),
 );
 
 const MAIL_TEXT_RULES: readonly [Phrases, Reason][] = [
