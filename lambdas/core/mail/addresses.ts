@@ -27,7 +27,14 @@ export function addressesIn(text: string, max = 200): string[] {
     )
       start--;
     let end = at + 1;
-    while (end < text.length && end - at <= MAX_DOMAIN && DOMAIN_CHAR.test(text[end] as string)) end++;
+    // A domain has no empty label: `..` ends it (`a@b.example...User unknown`).
+    while (
+      end < text.length &&
+      end - at <= MAX_DOMAIN &&
+      DOMAIN_CHAR.test(text[end] as string) &&
+      !(text[end] === '.' && text[end + 1] === '.')
+    )
+      end++;
     const address = clean(text.slice(start, at), text.slice(at + 1, end));
     if (address && !found.includes(address)) found.push(address);
     at = text.indexOf('@', at + 1);

@@ -43,14 +43,24 @@ export function plainWords(text: string): string {
 }
 
 const LOCAL_PART = /[a-z0-9!#$%&'*+/=?^_`{|}~.-]/;
-const ADDRESS_END = '<>()[]"\',;:';
+const DOMAIN_PART = /[a-z0-9.-]/;
 
-/** A token with its address replaced by `@` (`to:<a@b>:` -> `to:<@>:`): the words around it stay. */
+/**
+ * A token with its address replaced by `@` (`to:<a@b>:` -> `to:<@>:`), the words around it kept:
+ * Sendmail's `a@b.example...User unknown` keeps `...user`, as the domain ends at its last label.
+ */
 function afterAddress(word: string, at: number): string {
   let start = at;
   while (start > 0 && LOCAL_PART.test(word[start - 1] as string)) start--;
   let end = at + 1;
-  while (end < word.length && !ADDRESS_END.includes(word[end] as string)) end++;
+  // A domain has no empty label: `..` ends it (Sendmail's `a@b.example...User unknown`).
+  while (
+    end < word.length &&
+    DOMAIN_PART.test(word[end] as string) &&
+    !(word[end] === '.' && word[end + 1] === '.')
+  )
+    end++;
+  while (end > at + 1 && word[end - 1] === '.') end--;
   return `${word.slice(0, start)}@${word.slice(end)}`;
 }
 
@@ -200,7 +210,7 @@ const USER_UNKNOWN = anyOf(
     'mailbox does not exist',
     'is not a (?:registered|known|valid) (?:user|recipient|address|mailbox)',
     'no valid recipients',
-    'addressee unknown',
+    'address(?:ee)? unknown',
     'user (?:is )?invalid',
     '(?:recipient|user|addressee)(?: name)? (?:is )?not recognized',
   ],

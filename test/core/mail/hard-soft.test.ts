@@ -354,6 +354,12 @@ describe('words around the report', () => {
     );
   });
 
+  it('the words after an address that runs into them ("a@b.example...User unknown") are read', () => {
+    expect(
+      recipient('5.0.0', 'smtp; 550 a@example.net...User unknown (in reply to RCPT TO command)'),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
+  });
+
   it('"Nonexistent user" under a policy code is a dead address', () => {
     expect(
       recipient(
