@@ -12,9 +12,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = 'bin/parse.ts';
 const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'stmails-parse');
 const BUNDLE = join(OUT_DIR, 'parse.mjs');
