@@ -68,17 +68,22 @@ const VACATION_TEXT = anyOf(
 );
 
 // Challenge-response systems ask the sender to prove they are a person before the mail is delivered.
-const CHALLENGE = anyOf([
+const CHALLENGE_SUBJECT = anyOf([
   'please confirm (?:your|that you|this)',
   'verify (?:you are|that you are) (?:a )?human',
-  'confirm (?:you are|that you are) (?:a )?(?:human|real person|person)',
   'confirmation (?:of|for) your (?:message|e-?mail)',
   'sender verification',
   'challenge[- ]response',
-  '(?:your|this) message (?:is|has been) (?:held|pending|on hold|quarantined) (?:until|for|pending)',
+  '(?:your|this) message (?:is|has been) (?:held|pending|on hold) (?:until|for|pending)',
+]);
+// In the text only the request itself counts: a bounce may well speak of "sender verification".
+const CHALLENGE_TEXT = anyOf([
+  'verify (?:you are|that you are) (?:a )?human',
+  'confirm (?:you are|that you are) (?:a )?(?:human|real person|person)',
   'held (?:pending|until) (?:your )?(?:verification|confirmation)',
-  '(?:add|added) to (?:my|the) (?:whitelist|allow ?list|approved senders)',
+  '(?:is|has been) held until you (?:confirm|verify|reply)',
   'click (?:on )?the (?:link|button) below to (?:confirm|verify)',
+  '(?:add|added) to (?:my|the) (?:whitelist|allow ?list|approved senders)',
 ]);
 
 export function autoReplyEvidence(
@@ -102,7 +107,7 @@ export function autoReplyEvidence(
     vacation: VACATION_SUBJECT.test(subject) || VACATION_TEXT.test(head),
     challenge:
       headers.some((f) => CHALLENGE_HEADER_NAME.test(f.name)) ||
-      CHALLENGE.test(subject) ||
-      CHALLENGE.test(head),
+      CHALLENGE_SUBJECT.test(subject) ||
+      CHALLENGE_TEXT.test(head),
   };
 }
