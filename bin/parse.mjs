@@ -20,12 +20,19 @@ const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'stmails-parse');
 const BUNDLE = join(OUT_DIR, 'parse.mjs');
 const MANIFEST = join(OUT_DIR, 'inputs.json');
 
-/** Whether the bundle is missing or older than any file it was built from. */
+/**
+ * Whether the bundle is missing, or any file it was built from changed since: modified after the
+ * build started, or not the same file (size or time) as when it was built, which also catches a
+ * file replaced by an older copy.
+ */
 function stale() {
   if (!existsSync(BUNDLE) || !existsSync(MANIFEST)) return true;
   try {
     const { builtAt, inputs } = JSON.parse(readFileSync(MANIFEST, 'utf8'));
-    return inputs.some((file) => statSync(join(ROOT, file)).mtimeMs > builtAt);
+    return inputs.some(([file, mtimeMs, size]) => {
+      const now = statSync(join(ROOT, file));
+      return now.mtimeMs > builtAt || now.mtimeMs !== mtimeMs || now.size !== size;
+    });
   } catch {
     // A source that disappeared, or a manifest from another version: build again.
     return true;
@@ -53,7 +60,10 @@ async function build() {
   const tmp = `${BUNDLE}.${process.pid}.tmp`;
   writeFileSync(tmp, result.outputFiles[0].contents);
   renameSync(tmp, BUNDLE);
-  const inputs = Object.keys(result.metafile.inputs);
+  const inputs = Object.keys(result.metafile.inputs).map((file) => {
+    const { mtimeMs, size } = statSync(join(ROOT, file));
+    return [file, mtimeMs, size];
+  });
   writeFileSync(`${MANIFEST}.${process.pid}.tmp`, JSON.stringify({ builtAt, inputs }));
   renameSync(`${MANIFEST}.${process.pid}.tmp`, MANIFEST);
 }
