@@ -87,6 +87,15 @@ describe('a report that names its recipient without a whole address', () => {
     expect(parsed.recipients.map((r) => [r.email, r.hard])).toEqual([['ann@recipient.test', true]]);
   });
 
+  it("the original's envelope recipient qualifies it when its To names no one", async () => {
+    const raw = report('rfc822; ann', 'undisclosed-recipients:;').replace(
+      'Subject: November news',
+      'Subject: November news\r\nX-Original-To: ann@recipient.test',
+    );
+    const parsed = await parseBounce(raw);
+    expect(parsed.recipients.map((r) => r.email)).toEqual(['ann@recipient.test']);
+  });
+
   it('a local part two original recipients share names neither', async () => {
     const parsed = await parseBounce(report('rfc822; ann', 'ann@one.test, ann@two.test'));
     expect(parsed.is_bounce).toBe(true);
