@@ -7,7 +7,8 @@ import { anyOf, either, followedBy } from './phrases.js';
  * subjects MTAs write, X-Failed-Recipients (Exim, Gmail) and failure wording in the text.
  */
 // Local parts and display names of the accounts MTAs send bounces from (RFC 5321 §4.5.5 null
-// sender aside, the MAILER-DAEMON and postmaster conventions).
+// sender aside, the MAILER-DAEMON and postmaster conventions; "Mail Delivery System" (Exim,
+// Postfix) and "Mail Delivery Subsystem" (Sendmail, Gmail) display names are in every source).
 const DAEMON_SENDER = anyOf(
   [
     'mailer[-_]?daemon',
@@ -105,6 +106,7 @@ const TEXT = anyOf([
   "i wasn't able to deliver",
   'giving up',
   'gave up',
+  // Postfix's deferral reason ("delivery temporarily suspended: connect to ...", its qmgr(8)).
   'delivery temporarily suspended',
   'will (continue to )?(retry|try)',
   'still (be )?trying',

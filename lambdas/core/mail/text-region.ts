@@ -36,7 +36,10 @@ const MARKER_TAIL = anyOf(
   { before: '^', after: '$' },
 );
 
-// A run of header lines (not DSN fields) opens a copy that came without a separator.
+// A run of header lines (not DSN fields) opens a copy that came without a separator. Besides the
+// RFC 5322 and RFC 6376 fields, the prefixes of Gmail's and Exchange's own trace fields, which head
+// the copies they return (X-Google-*: sisimai, php-bounce-handler; X-MS-Exchange-*: sisimai,
+// bounce_email, flanker, MailBounceDetector).
 const STRONG_HEADER = anyOf(
   [
     'received',
