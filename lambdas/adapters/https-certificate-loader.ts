@@ -59,11 +59,13 @@ export class HttpsCertificateLoader implements CertificateLoader {
     this.maxEntries = options.maxEntries ?? 50;
   }
 
-  load(url: string): Promise<string> {
+  load(url: string, topicArn: string): Promise<string> {
     // The provider checked this already; checked again because this is the code that fetches.
-    if (!isSigningCertUrl(url))
+    if (!isSigningCertUrl(url, topicArn))
       return Promise.reject(
-        new UnauthenticatedError('SNS SigningCertURL is not an Amazon SNS certificate URL'),
+        new UnauthenticatedError(
+          "SNS SigningCertURL is not an Amazon SNS certificate URL in the topic's region",
+        ),
       );
     const cached = this.cache.get(url);
     if (cached) {
