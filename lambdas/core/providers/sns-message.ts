@@ -148,7 +148,7 @@ export function isSigningCertUrl(value: string, topicArn: string): boolean {
  */
 export function checkSubscribeUrl(value: string | undefined, topicArn: string): string {
   const url = value ? snsUrlOfTopic(value, topicArn) : null;
-  if (!url || url.pathname !== '/')
+  if (url?.pathname !== '/')
     throw new ValidationError('SubscribeURL', "is not the SNS endpoint of the topic's region");
   const params = url.searchParams;
   if (
