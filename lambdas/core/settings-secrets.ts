@@ -5,9 +5,12 @@ export const MASK = '••••••••';
 
 export type SecretValues = Record<string, string>;
 
+/** Blank includes whitespace only: such a value is no secret, so it cannot replace a stored one. */
 export function isMaskedOrBlank(value: unknown): boolean {
   return (
-    value === undefined || value === null || value === '' || (typeof value === 'string' && /^•+$/.test(value))
+    value === undefined ||
+    value === null ||
+    (typeof value === 'string' && (value.trim() === '' || /^•+$/.test(value)))
   );
 }
 

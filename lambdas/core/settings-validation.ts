@@ -51,6 +51,10 @@ function oneOf<T extends string>(o: Obj, key: string, path: string, values: read
   return v as T;
 }
 
+function isBlank(value: string): boolean {
+  return value.trim() === '';
+}
+
 /** Go-style duration ("15m", "1h30m") in seconds; listmonk's scan_interval format. */
 export function durationSeconds(value: string): number | null {
   const m = DURATION.exec(value);
@@ -112,8 +116,11 @@ function mailbox(raw: unknown, path: string): MailboxSettings {
     scan_interval: interval,
     max_per_scan: int(m, 'max_per_scan', path, 1, 10_000),
   };
-  if (out.enabled && out.auth_protocol === 'userpass' && (!out.username || !out.password)) {
-    throw new ValidationError(`${path}password`, 'and username are required for auth_protocol userpass');
+  if (out.enabled && out.auth_protocol === 'userpass' && (isBlank(out.username) || isBlank(out.password))) {
+    throw new ValidationError(
+      `${path}${isBlank(out.password) ? 'password' : 'username'}`,
+      'is required (not blank) for auth_protocol userpass',
+    );
   }
   return out;
 }
@@ -196,16 +203,15 @@ export function validateSettings(raw: unknown): BounceSettings {
       'must be an EC P-256 public key (the base64 verification key SendGrid shows)',
     );
   }
-  if (out.sendgrid.enabled && !out.sendgrid.key)
-    throw new ValidationError('sendgrid.key', 'is required while sendgrid.enabled');
-  if (out.postmark.enabled && (!out.postmark.username || !out.postmark.password)) {
-    throw new ValidationError(
-      'postmark.password',
-      'and postmark.username are required while postmark.enabled',
-    );
-  }
-  if (out.forwardemail.enabled && !out.forwardemail.key)
-    throw new ValidationError('forwardemail.key', 'is required while forwardemail.enabled');
+  // A secret of only whitespace is no secret: it must not switch a provider on (DESIGN §9).
+  if (out.sendgrid.enabled && isBlank(out.sendgrid.key))
+    throw new ValidationError('sendgrid.key', 'is required (not blank) while sendgrid.enabled');
+  if (out.postmark.enabled && isBlank(out.postmark.username))
+    throw new ValidationError('postmark.username', 'is required (not blank) while postmark.enabled');
+  if (out.postmark.enabled && isBlank(out.postmark.password))
+    throw new ValidationError('postmark.password', 'is required (not blank) while postmark.enabled');
+  if (out.forwardemail.enabled && isBlank(out.forwardemail.key))
+    throw new ValidationError('forwardemail.key', 'is required (not blank) while forwardemail.enabled');
   const uuids = new Set<string>();
   out.mailboxes.forEach((m, i) => {
     if (uuids.has(m.uuid)) throw new ValidationError(`mailboxes[${i}].uuid`, 'appears twice');

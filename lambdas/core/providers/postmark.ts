@@ -36,7 +36,8 @@ const SUPPRESSIONS: ReadonlyMap<string, Mapping> = new Map([
 
 function verifyCredentials(request: ProviderRequest, settings: BounceSettings): void {
   const { username, password } = settings.postmark;
-  if (!username || !password)
+  // Blank after trimming is no secret: such settings must never admit a request (DESIGN §9).
+  if (!username.trim() || !password.trim())
     throw new UnauthenticatedError('postmark.username and password are not configured');
   const given = parseAuthorization(request.headers.authorization);
   // Both compared, always: which half was wrong must not show in the timing.

@@ -205,6 +205,15 @@ describe('postmarkProvider: authentication', () => {
     await expect(handle(body, basic(USER, 'x'), settings(USER, ''))).rejects.toThrow('not configured');
   });
 
+  it.each([
+    ['a whitespace password', USER, '   '],
+    ['a whitespace user name', ' \t ', PASSWORD],
+  ])('rejects even matching credentials while %s is configured', async (_, username, password) => {
+    await expect(handle(body, basic(username, password), settings(username, password))).rejects.toThrow(
+      'not configured',
+    );
+  });
+
   it('rejects everything while the user name is not configured', async () => {
     await expect(handle(body, basic('x', PASSWORD), settings('', PASSWORD))).rejects.toThrow(
       'not configured',

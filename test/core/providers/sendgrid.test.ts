@@ -258,6 +258,10 @@ describe('sendgridProvider: verification', () => {
     );
   });
 
+  it('rejects everything while the configured key is only whitespace', async () => {
+    await expect(handle(signed(body), settings(' \n\t '))).rejects.toThrow('sendgrid.key is not configured');
+  });
+
   it('rejects when the configured key is not a P-256 key', async () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
     const rsaKey = rsa.export({ format: 'der', type: 'spki' }).toString('base64');
