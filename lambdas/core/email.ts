@@ -4,11 +4,16 @@ import { ValidationError } from './errors.js';
 // address literal. Display names, comments and routes are refused: a bounce names one recipient.
 const LOCAL_DOT_ATOM = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const LOCAL_QUOTED = /^"([\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
-const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const LDH = /^[a-z0-9-]+$/i;
 const ADDRESS_LITERAL = /^\[(\d{1,3}(\.\d{1,3}){3}|ipv6:[0-9a-f:.]+)\]$/;
 const QUOTED_PAIR = /\\([\x20-\x7e])/g;
 const NEEDS_ESCAPE = /["\\]/g;
 const MAX_EMAIL_LENGTH = 254;
+
+/** A DNS label of letters, digits and inner hyphens, at most 63 long (RFC 1035 §2.3.1). */
+export function isLdhLabel(label: string): boolean {
+  return label.length <= 63 && LDH.test(label) && !label.startsWith('-') && !label.endsWith('-');
+}
 
 /**
  * The one spelling of a local part. RFC 5321 §4.1.2 makes a quoted string and the dot-atom with the
@@ -40,8 +45,7 @@ export function normaliseEmail(raw: string, field = 'email'): string {
   const local = canonicalLocal(trimmed.slice(0, at));
   const domain = trimmed.slice(at + 1);
   const domainOk =
-    ADDRESS_LITERAL.test(domain) ||
-    (domain.includes('.') && domain.split('.').every((label) => DOMAIN_LABEL.test(label)));
+    ADDRESS_LITERAL.test(domain) || (domain.includes('.') && domain.split('.').every(isLdhLabel));
   if (local === undefined || local.length > 64 || !domainOk)
     throw new ValidationError(field, 'is not an e-mail address');
   return `${local}@${domain}`;

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { isLdhLabel } from './email.js';
 import { ValidationError } from './errors.js';
 import { ACTIONS, type BounceSettings, type MailboxSettings } from './settings.js';
 import { isUuid } from './uuid.js';
@@ -6,8 +7,6 @@ import { isUuid } from './uuid.js';
 type Obj = Record<string, unknown>;
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-const HOSTNAME =
-  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 const MAX_MAILBOXES = 20;
 
@@ -95,7 +94,8 @@ function mailbox(raw: unknown, path: string): MailboxSettings {
   const uuid = str(m, 'uuid', path, 64);
   if (!isUuid(uuid)) throw new ValidationError(`${path}uuid`, 'must be a UUID');
   const host = str(m, 'host', path, 253).trim();
-  if (!HOSTNAME.test(host) && !/^\d{1,3}(\.\d{1,3}){3}$/.test(host))
+  const hostname = host.length <= 253 && host.split('.').every(isLdhLabel);
+  if (!hostname && !/^\d{1,3}(\.\d{1,3}){3}$/.test(host))
     throw new ValidationError(`${path}host`, 'must be a host name or IPv4 address');
   const interval = str(m, 'scan_interval', path, 20);
   const seconds = durationSeconds(interval);

@@ -51,10 +51,17 @@ export function addressIn(value: string | undefined): string | undefined {
   return addressesIn(value.replace(/^\s*[a-z0-9-]+\s*;/i, ''), 1)[0];
 }
 
+/** Without its trailing dots and dashes; a loop, since `/[.-]+$/` rescans every run it fails on. */
+function trimTrailingDotsAndDashes(value: string): string {
+  let end = value.length;
+  while (end > 0 && (value[end - 1] === '.' || value[end - 1] === '-')) end--;
+  return value.slice(0, end);
+}
+
 function clean(rawLocal: string, rawDomain: string): string | undefined {
   // Quotes, dots and dashes at the edges belong to the surrounding prose, not to the address.
   const local = rawLocal.startsWith('"') ? rawLocal : rawLocal.replace(/^[.'`{|}~=-]+/, '');
-  const domain = rawDomain.replace(/^[.-]+/, '').replace(/[.-]+$/, '');
+  const domain = trimTrailingDotsAndDashes(rawDomain.replace(/^[.-]+/, ''));
   if (!local || !domain.includes('.')) return undefined;
   try {
     return normaliseEmail(`${local}@${domain}`);

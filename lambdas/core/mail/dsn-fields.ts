@@ -21,7 +21,8 @@ export interface DsnFields {
 
 type RawField = [name: string, value: string];
 
-const FIELD = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
+// The value starts at its first non-blank: `[ \t]*(.*)` would let both parts take the blanks.
+const FIELD = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*((?:[^ \t].*)?)$/;
 const RECIPIENT_FIELDS = new Set(['final-recipient', 'original-recipient', 'x-actual-recipient']);
 
 function blocks(text: string, maxFields: number): RawField[][] {

@@ -9,7 +9,8 @@ export interface Field {
   value: string;
 }
 
-const FIELD = /^([!-9;-~]+)[ \t]*:[ \t]*(.*)$/;
+// The value starts at its first non-blank: `[ \t]*(.*)` would let both parts take the blanks.
+const FIELD = /^([!-9;-~]+)[ \t]*:[ \t]*((?:[^ \t].*)?)$/;
 
 /** Fields of one block; stops at the first blank line, so a body after the header is never read. */
 export function parseHeaderBlock(text: string, maxFields = 500): Field[] {

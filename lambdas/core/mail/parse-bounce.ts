@@ -100,11 +100,24 @@ function complaint(ctx: Context, original: OriginalInfo | undefined, base: Answe
   };
 }
 
+const DAEMON_NAME = /mailer-daemon|postmaster|mail delivery/i;
+
+/**
+ * A `From:` line naming a mail daemon within its first 80 characters. Line by line: the pattern
+ * `^from:[^\n]{0,80}(...)` re-reads up to 80 characters at every place it fails.
+ */
+function daemonFromLine(text: string): boolean {
+  return text.split('\n').some((line) => {
+    if (line.slice(0, 5).toLowerCase() !== 'from:') return false;
+    const found = DAEMON_NAME.exec(line.slice(5, 5 + 80 + 'mailer-daemon'.length));
+    return found !== null && found.index <= 80;
+  });
+}
+
 /** Whole bounces quoted inside this one (forwarded, or wrapped by a second MTA), to be read again. */
 function nestedBounces(view: MimeView, region: TextRegion): string[] {
   const looksLikeBounce = (text: string) =>
-    /^content-type:\s*(multipart\/report|message\/delivery-status)/im.test(text) ||
-    /^from:[^\n]{0,80}(mailer-daemon|postmaster|mail delivery)/im.test(text);
+    /^content-type:\s*(multipart\/report|message\/delivery-status)/im.test(text) || daemonFromLine(text);
   const copies = view.parts.filter((p) => p.type === 'message/rfc822' || p.type === 'message/global');
   const texts = copies.map((p) => p.content);
   if (region.returned) texts.push(region.returned);

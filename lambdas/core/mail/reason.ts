@@ -1,5 +1,6 @@
 import { reasonFromStatus, reasonFromText } from '../classify.js';
 import { isHardReason, type Reason } from '../reasons.js';
+import { anyMatcher, gapPhrase, type PhraseMatcher } from './gap-phrase.js';
 import { anyOf } from './phrases.js';
 
 /**
@@ -15,8 +16,25 @@ export type SmtpStage = 'connect' | 'mail' | 'rcpt' | 'data';
 
 // A transcript (`>>> RCPT TO:<a@b>` then `<<< 550 ...`): the command that drew the first refusal.
 // Sendmail goes on to DATA after a refused RCPT and draws `503 need RCPT`, which is an echo, not a cause.
-const TRANSCRIPT =
-  />>>\s*(data|rcpt to|mail from|helo|ehlo)\b[^\n]{0,300}\n(?:[^\n]{0,300}\n){0,2}?\s*<<<\s*([45]\d\d)/gi;
+// Each `>>>` is found first and the rest read sticky after it: one global pattern would re-read up to
+// 900 characters at every `>>>` it fails after.
+const TRANSCRIPT_HEAD = />>>/g;
+const TRANSCRIPT_REST =
+  /\s*(data|rcpt to|mail from|helo|ehlo)\b[^\n]{0,300}\n(?:[^\n]{0,300}\n){0,2}?\s*<<<\s*([45]\d\d)/iy;
+
+/** The command and reply code of each transcript exchange, in order, with where it ends. */
+function* transcript(text: string): Generator<{ command: string; code: string; end: number }> {
+  let readUpTo = 0;
+  for (const head of text.matchAll(TRANSCRIPT_HEAD)) {
+    const at = head.index ?? 0;
+    if (at < readUpTo) continue;
+    TRANSCRIPT_REST.lastIndex = at + head[0].length;
+    const m = TRANSCRIPT_REST.exec(text);
+    if (!m) continue;
+    readUpTo = TRANSCRIPT_REST.lastIndex;
+    yield { command: m[1] as string, code: m[2] as string, end: readUpTo };
+  }
+}
 
 const COMMANDS = 'data|rcpt\\s+to|mail\\s+from|helo|ehlo';
 
@@ -52,14 +70,13 @@ function stageOf(word: string): SmtpStage {
 /** The SMTP command the remote server refused, if the text names it. */
 export function smtpStage(text: string | undefined): SmtpStage | undefined {
   if (!text) return undefined;
-  for (const m of text.matchAll(TRANSCRIPT)) {
-    if (m[2] === '503') continue;
-    const stage = stageOf(m[1] as string);
+  for (const m of transcript(text)) {
+    if (m.code === '503') continue;
+    const stage = stageOf(m.command);
     // With PIPELINING the refusal of RCPT is printed under DATA; a second reply to DATA (503 need
     // RCPT, 554 no valid recipients) shows the first one answered RCPT.
     if (stage === 'data') {
-      const after =
-        text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 600).split('>>>')[0] ?? '';
+      const after = text.slice(m.end, m.end + 600).split('>>>')[0] ?? '';
       if (/<<<\s*(503|554)\b/.test(after)) return 'rcpt';
     }
     return stage;
@@ -87,7 +104,7 @@ function withoutPrefix(text: string): string {
 // bound keeps phrase rules with a gap (`exceeds .*size`) linear on a hostile text.
 const MAX_WORDS = 4_000;
 
-const SENDER_SIDE = anyOf([
+const SENDER_SIDE_WORDS = anyOf([
   'sender address rejected',
   'sender (address |domain )?(is )?(rejected|denied|unknown|invalid|not (allowed|permitted))',
   'domain of sender',
@@ -95,8 +112,6 @@ const SENDER_SIDE = anyOf([
   'invalid sender',
   'sender verif\\w* fail',
   '\\bsender rejected',
-  'sending (ip|address|domain) .{0,30}(listed|blocked)',
-  'your (ip|server|domain)( address)? .{0,40}(listed|blocked|blacklisted)',
   'not permitted to relay',
   'relay(ing)? (access )?denied',
   'relay not permitted',
@@ -106,9 +121,15 @@ const SENDER_SIDE = anyOf([
   'not accepting connections',
   'client host rejected',
 ]);
+// The phrases with a gap, each found without re-reading the gap (gap-phrase.ts).
+const SENDER_SIDE = anyMatcher(
+  SENDER_SIDE_WORDS,
+  gapPhrase(/sending (ip|address|domain) /gi, /.{0,30}(listed|blocked)/iy),
+  gapPhrase(/your (ip|server|domain)( address)? /gi, /.{0,40}(listed|blocked|blacklisted)/iy),
+);
 
 // Phrases that say the address itself is dead, beyond the shared classifier's list.
-const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
+const MAIL_TEXT_RULES: readonly [PhraseMatcher, Reason][] = [
   [
     anyOf([
       'recipient address rejected:?\\s*access denied',
@@ -127,7 +148,6 @@ const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
       'no mailbox here',
       'mailbox does not exist',
       'is not a (registered|known|valid) (user|recipient|address|mailbox)',
-      "doesn'?t have an? .{1,60} account",
       'no valid recipients',
       'check if (the )?address is correct',
       'addressee unknown',
@@ -138,6 +158,7 @@ const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
     ]),
     'user_unknown',
   ],
+  [gapPhrase(/doesn'?t have an? /gi, /.{1,60} account/iy), 'user_unknown'],
   [
     anyOf([
       'host not found, try again',
@@ -189,18 +210,21 @@ const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
 // Wordings that report a failed directory lookup, which no sender filter borrows: Exchange's
 // "recipient name is not recognized", Domino's directory, Google's "address couldn't be found",
 // BSD mail.local finding no such local user.
-const DIRECTORY_LOOKUP = anyOf([
+const DIRECTORY_LOOKUP_WORDS = anyOf([
   'recipient name is not recognized',
   'not listed in (the )?(domino |public )?(directory|address book)',
   "address (couldn'?t|could not) be found",
   'check if (the )?address is correct',
   'no valid recipients for',
   'mail\\.local: unknown user',
-  // Yahoo answers so at the end of DATA, where it looks recipients up.
-  "this user doesn'?t have an? .{1,80} account",
   // Domino's Japanese templates: "not found in the Domino Directory", "not in the directory list".
   'ディレクトリ(には見つかりません|のリストにありません)',
 ]);
+const DIRECTORY_LOOKUP = anyMatcher(
+  DIRECTORY_LOOKUP_WORDS,
+  // Yahoo answers so at the end of DATA, where it looks recipients up.
+  gapPhrase(/this user doesn'?t have an? /gi, /.{1,80} account/iy),
+);
 
 /**
  * Text ready for the phrase rules: one line, bounded, addresses out (a local part such as
@@ -230,7 +254,7 @@ export interface ReasonClues {
   /** The remote server's own code (from its reply), as opposed to the reporting MTA's Status field. */
   remote?: string;
   /** The reporting system's own wording for a failed lookup (reporting-system.ts). */
-  lookup?: RegExp;
+  lookup?: PhraseMatcher;
 }
 
 function isMailboxStatus(status: string | undefined): boolean {

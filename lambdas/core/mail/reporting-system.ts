@@ -1,3 +1,4 @@
+import { anyMatcher, gapPhrase, type PhraseMatcher } from './gap-phrase.js';
 import { type Field, fieldValue } from './header-block.js';
 import { anyOf } from './phrases.js';
 import type { SmtpStage } from './reason.js';
@@ -11,7 +12,7 @@ import type { SmtpStage } from './reason.js';
 export interface ReportingSystem {
   name: string;
   /** The template's wording for "this address does not exist here". */
-  lookup?: RegExp;
+  lookup?: PhraseMatcher;
   /** The SMTP stage its template reports when it names none. */
   stage?: SmtpStage;
 }
@@ -22,12 +23,23 @@ interface Signature extends ReportingSystem {
 
 const from = (headers: readonly Field[]) => (fieldValue(headers, 'from') ?? '').toLowerCase();
 
+/** The address of `Name <address>`: after the last `<`, before the next `>` (by position, no pattern). */
+function angleAddress(value: string): string {
+  const open = value.lastIndexOf('<');
+  const inner = open < 0 ? value : value.slice(open + 1);
+  const close = inner.indexOf('>');
+  return close < 0 ? inner : inner.slice(0, close);
+}
+
 const SYSTEMS: readonly Signature[] = [
   {
     // McAfee Email Gateway / Web Security Appliance: "550 Unknown user a@b", "a@b... No such user".
     name: 'mcafee',
     matches: (h) => fieldValue(h, 'x-nai-header') !== undefined,
-    lookup: anyOf(['unknown user', 'no such user', 'user not exist', 'user \\(.{1,200}\\) unknown']),
+    lookup: anyMatcher(
+      anyOf(['unknown user', 'no such user', 'user not exist']),
+      gapPhrase(/user \(/gi, /.{1,200}\) unknown/iy),
+    ),
   },
   {
     // Ipswitch IMail: "Unknown user: a@b", "Invalid final delivery userid".
@@ -50,7 +62,7 @@ const SYSTEMS: readonly Signature[] = [
   {
     // Yahoo's "Failure Notice" lists the replies to RCPT TO, the only command it reports by address.
     name: 'yahoo',
-    matches: (h) => /^mailer-daemon@yahoo(inc)?\.[a-z.]+$/i.test(from(h).replace(/^.*<|>.*$/g, '')),
+    matches: (h) => /^mailer-daemon@yahoo(inc)?\.[a-z.]+$/i.test(angleAddress(from(h))),
     stage: 'rcpt',
   },
   {

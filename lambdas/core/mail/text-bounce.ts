@@ -18,13 +18,16 @@ export interface TextRecipient {
 
 // What may stand before an address that opens its line: decoration, a list number or an SMTP reply
 // code (Sendmail's `554 <a@b>...`), a short label ending in ':', an address-type prefix.
+// The closing brackets are allowed only after a number, label or prefix: right after the opening
+// decoration they are part of it, and two runs that can hold the same characters backtrack.
+const NUMBER_OR_CODE = '(?:\\d{1,3}[.)]\\s*|[245]\\d\\d[ -]+(?:[245]\\.\\d{1,3}\\.\\d{1,3}\\s+)?)';
+const LABEL = '(?:[a-z][a-z0-9 _()-]{0,40}?\\s*:\\s*)';
+const TYPE_PREFIX = '(?:rfc822\\s*;\\s*)';
 const LINE_PREFIX = new RegExp(
   [
     '^[\\s>*\\-•·"\'([<|]*',
-    '(?:\\d{1,3}[.)]\\s*|[245]\\d\\d[ -]+(?:[245]\\.\\d{1,3}\\.\\d{1,3}\\s+)?)?',
-    '(?:[a-z][a-z0-9 _()-]{0,40}?\\s*:\\s*)?',
-    '(?:rfc822\\s*;\\s*)?',
-    '[<"\'([]*$',
+    `(?:(?:${NUMBER_OR_CODE}${LABEL}?${TYPE_PREFIX}?|${LABEL}${TYPE_PREFIX}?|${TYPE_PREFIX})`,
+    '[<"\'([]*)?$',
   ].join(''),
   'i',
 );
@@ -64,7 +67,9 @@ const POINTING_WORD = anyOf(
     'destinataire',
     'empfänger',
   ],
-  { before: '\\b', after: '\\s*:?\\s*[<"\'([]*\\s*$' },
+  // Whitespace after the brackets only when there are brackets: two runs that can hold the same
+  // whitespace make the search quadratic.
+  { before: '\\b', after: '\\s*(?::\\s*)?(?:[<"\'([]+\\s*)?$' },
 );
 // Role accounts named in help text ("contact postmaster@...") are not recipients unless a line is theirs.
 const ROLE = /^(postmaster|abuse|hostmaster|webmaster|mailer-daemon|help|support|noreply|no-reply|security)@/;

@@ -16,8 +16,27 @@ export interface Evidence {
   block: string;
 }
 
-const ENVELOPE_SENDER =
-  /(?:mail from|envelope[- ]from|return-path|sender)\s*[:=]?\s*<?([^\s<>]{1,200}@[^\s<>]{1,200})/gi;
+// The label is found first, then the address is read where the label ends (sticky): one pattern
+// with both would re-read up to 400 characters at every label it fails after.
+const ENVELOPE_LABEL = /mail from|envelope[- ]from|return-path|sender/gi;
+const ENVELOPE_ADDRESS = /\s*(?:[:=]\s*)?<?([^\s<>]{1,200}@[^\s<>]{1,200})/y;
+
+/** The addresses the report names as the envelope sender, at most `max`. */
+function envelopeSenders(report: string, max: number): string[] {
+  const found: string[] = [];
+  let readUpTo = 0;
+  for (const label of report.matchAll(ENVELOPE_LABEL)) {
+    // A label inside an address already read is part of that address.
+    if ((label.index ?? 0) < readUpTo) continue;
+    ENVELOPE_ADDRESS.lastIndex = (label.index ?? 0) + label[0].length;
+    const address = ENVELOPE_ADDRESS.exec(report)?.[1];
+    if (!address) continue;
+    found.push(address);
+    readUpTo = ENVELOPE_ADDRESS.lastIndex;
+    if (found.length >= max) break;
+  }
+  return found;
+}
 
 /** The bounce's own To and Cc: the original's sender, normally. */
 export function ownRecipients(view: MimeView): string[] {
@@ -29,9 +48,7 @@ export function senderSide(view: MimeView, original: OriginalInfo | undefined, r
   const own = ['from', 'to', 'cc', 'reply-to', 'return-path', 'sender']
     .flatMap((name) => fieldValues(view.headers, name))
     .flatMap((value) => addressesIn(value, 10));
-  const envelope = [...report.matchAll(ENVELOPE_SENDER)]
-    .slice(0, 20)
-    .flatMap((m) => addressesIn(m[1] as string, 1));
+  const envelope = envelopeSenders(report, 20).flatMap((address) => addressesIn(address, 1));
   return new Set([...own, ...envelope, ...(original?.senders ?? [])]);
 }
 

@@ -30,8 +30,9 @@ const MARKER_TAIL = anyOf(
     '(including|with) (all )?(the )?headers',
   ],
   {
-    before: '^[\\s\\-=_*#:.,;()]*(',
-    after: ')?[\\s\\-=_*#:.,;()]*$',
+    // The trailing decoration belongs to the words: two optional runs side by side backtrack.
+    before: '^[\\s\\-=_*#:.,;()]*(?:(',
+    after: ')[\\s\\-=_*#:.,;()]*)?$',
   },
 );
 
