@@ -96,14 +96,22 @@ export interface UserStore {
   find(name: string): Promise<ApiUser | null>;
 }
 
+/** What fired, as recordBounce (and re-enabling) hand it to the publisher; see outbound/event-document.ts. */
 export interface OutboundEvent {
-  type: 'subscriber.unsubscribed' | 'subscriber.blocklisted' | 'subscriber.deleted';
+  type:
+    | 'subscriber.unsubscribed'
+    | 'subscriber.blocklisted'
+    | 'subscriber.deleted'
+    | 'subscriber.reenabled'
+    | 'bounce.recorded';
   email: string;
   subscriber_uuid?: string;
-  bounce_id: string;
-  bounce_type: BounceType;
-  count: number;
+  bounce_id?: string;
+  bounce_type?: BounceType;
+  count?: number;
   at: string;
+  /** The bounce that fired the event (absent on a re-enable). */
+  bounce?: Pick<Bounce, 'type' | 'reason' | 'status' | 'source' | 'campaign_uuid' | 'created_at'>;
 }
 
 export interface EventPublisher {

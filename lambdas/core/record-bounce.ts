@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Bounce, BounceInput } from './bounce.js';
 import { NotFoundError } from './errors.js';
+import { bounceRecordedEvent, wantsEveryBounce } from './outbound/outbound-settings.js';
 import type {
   BounceStore,
   Clock,
@@ -83,7 +84,12 @@ function toBounce(deps: RecordDeps, input: BounceInput, subscriber: Subscriber, 
   };
 }
 
-async function emit(deps: RecordDeps, subscriber: Subscriber, entry: ActionHistoryEntry): Promise<void> {
+async function emit(
+  deps: RecordDeps,
+  subscriber: Subscriber,
+  entry: ActionHistoryEntry,
+  bounce: Bounce,
+): Promise<void> {
   if (entry.action === 'none') return;
   await deps.events.publish({
     type: EVENT_TYPE[entry.action],
@@ -93,12 +99,18 @@ async function emit(deps: RecordDeps, subscriber: Subscriber, entry: ActionHisto
     bounce_type: entry.type,
     count: entry.count,
     at: entry.at,
+    bounce,
   });
 }
 
 /** Emits the event and, for `delete`, erases the subscriber; every step is safe to repeat. */
-async function finish(deps: RecordDeps, subscriber: Subscriber, entry: ActionHistoryEntry): Promise<void> {
-  await emit(deps, subscriber, entry);
+async function finish(
+  deps: RecordDeps,
+  subscriber: Subscriber,
+  entry: ActionHistoryEntry,
+  bounce: Bounce,
+): Promise<void> {
+  await emit(deps, subscriber, entry, bounce);
   if (entry.action === 'delete') await deps.subscribers.erase(subscriber.email);
   else await deps.subscribers.markEmitted(subscriber.email, entry.type, entry.bounce_id);
 }
@@ -127,6 +139,9 @@ export async function recordBounce(
   const { bounce, duplicate } = await deps.bounces.put(toBounce(deps, input, sub, now));
 
   const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
+  // Only when a sink wants every bounce (DESIGN §10); a repeat re-publishes the same event id.
+  if (wantsEveryBounce(settings, bounce.type))
+    await deps.events.publish(bounceRecordedEvent(sub, bounce, now));
   const rule = settings.actions[bounce.type];
   // With no action to fire there is nothing to count (the default for soft bounces).
   if (rule.action === 'none') return result;
@@ -142,7 +157,7 @@ export async function recordBounce(
     const resumable = fired.bounce_id === bounce.id && !fired.emitted;
     if (resumable) {
       const entry = sub.history.find((h) => h.bounce_id === bounce.id && h.type === bounce.type);
-      if (entry) await finish(deps, sub, entry);
+      if (entry) await finish(deps, sub, entry, bounce);
     }
     return result;
   }
@@ -159,6 +174,6 @@ export async function recordBounce(
     ...(windowStart ? { windowStart } : {}),
   });
   if (!claimed) return result;
-  await finish(deps, sub, entry);
+  await finish(deps, sub, entry, bounce);
   return { ...result, action: rule.action };
 }

@@ -1,3 +1,4 @@
+import { outboundSecretFields } from './outbound/outbound-settings.js';
 import type { BounceSettings } from './settings.js';
 
 /** What a masked secret reads as; sending it back (or a blank) keeps the stored secret. */
@@ -49,6 +50,7 @@ function secretFields(s: BounceSettings): SecretField[] {
         if (box) box.password = v;
       },
     })),
+    ...outboundSecretFields(s),
   ];
 }
 

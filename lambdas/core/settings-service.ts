@@ -1,4 +1,5 @@
 import { ConflictError, ValidationError } from './errors.js';
+import { withUuids } from './outbound/outbound-settings.js';
 import type { Clock, SettingsSource } from './ports.js';
 import { type BounceSettings, effectiveSettings, type MailboxSettings, overlay } from './settings.js';
 import { joinSecrets, keepUnchangedSecrets, type SecretValues, splitSecrets } from './settings-secrets.js';
@@ -107,6 +108,10 @@ export class SettingsService implements SettingsManager {
         const uuid = typeof box.uuid === 'string' && box.uuid ? box.uuid : this.options.newUuid();
         return { ...defaultMailbox(uuid), ...box, uuid };
       });
+    }
+    const outbound = changes.outbound as { webhooks?: unknown } | undefined;
+    if (outbound && typeof outbound === 'object' && Array.isArray(outbound.webhooks)) {
+      changes.outbound = { ...outbound, webhooks: withUuids(outbound.webhooks, this.options.newUuid) };
     }
     const merged = keepUnchangedSecrets(overlay(settings, changes) as BounceSettings, storedSecrets);
     const valid = validateSettings(merged);
