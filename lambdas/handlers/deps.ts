@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../adapters/dynamodb/dynamodb-bounce-store.js';
+import { DynamoDbOutboxStore } from '../adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbSettingsRepository } from '../adapters/dynamodb/dynamodb-settings-repository.js';
 import { DynamoDbSubscriberStore } from '../adapters/dynamodb/dynamodb-subscriber-store.js';
 import { EventBridgeEventPublisher } from '../adapters/eventbridge-event-publisher.js';
 import { LogEventPublisher } from '../adapters/log-event-publisher.js';
 import { MemorySecretStore } from '../adapters/memory-secret-store.js';
+import { lambdaDispatcherWaker } from '../adapters/outbound/lambda-dispatcher-waker.js';
 import { SecretsManagerSecretStore } from '../adapters/secrets-manager-secret-store.js';
 import { SecretsManagerUserStore } from '../adapters/secrets-manager-user-store.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { ulidIds } from '../adapters/ulid-ids.js';
+import { OutboxPublisher } from '../core/outbound/outbox-publisher.js';
+import type { OutboxStore } from '../core/outbound/ports.js';
 import type { EventPublisher, UserStore } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
 import { type SecretStore, type SettingsManager, SettingsService } from '../core/settings-service.js';
@@ -28,6 +33,14 @@ export interface Deps {
   settings: SettingsManager;
   users: UserStore;
   authMode: AuthMode;
+  /** Absent in tests that build a handler without an outbox: its routes then answer 404. */
+  outbound?: OutboundDeps;
+}
+
+/** The outbox the publisher writes to, and how the dispatcher is woken after a write. */
+export interface OutboundDeps {
+  outbox: OutboxStore;
+  wake?: () => void | Promise<void>;
 }
 
 function requireEnv(name: string): string {
@@ -55,25 +68,38 @@ export interface TableDeps {
   secrets: SecretStore;
   users: UserStore;
   authMode: AuthMode;
+  /** Starts the dispatcher after an outbound event was written. */
+  wakeDispatcher?: () => void | Promise<void>;
 }
 
 export function depsFromParts(parts: TableDeps): Deps {
   const { db, tableName } = parts;
   const clock = systemClock;
+  const settings = new SettingsService(new DynamoDbSettingsRepository(db, tableName), parts.secrets, clock, {
+    deployDefaults: parts.deployDefaults,
+    newUuid: randomUUID,
+  });
+  const outbox = new DynamoDbOutboxStore(db, tableName);
+  const wake = parts.wakeDispatcher;
   return {
     record: {
       subscribers: new DynamoDbSubscriberStore(db, tableName),
       bounces: new DynamoDbBounceStore(db, tableName),
-      events: parts.events,
+      // Every action (and, when a sink asks, every bounce) goes through the outbox (DESIGN §10).
+      events: new OutboxPublisher({
+        outbox,
+        settings,
+        clock,
+        downstream: parts.events,
+        ...(wake ? { wake } : {}),
+      }),
       clock,
       ids: ulidIds(),
     },
-    settings: new SettingsService(new DynamoDbSettingsRepository(db, tableName), parts.secrets, clock, {
-      deployDefaults: parts.deployDefaults,
-      newUuid: randomUUID,
-    }),
+    settings,
     users: parts.users,
     authMode: parts.authMode,
+    outbound: { outbox, ...(wake ? { wake } : {}) },
   };
 }
 
@@ -106,6 +132,15 @@ export function awsDeps(): Deps {
       ? new SecretsManagerUserStore(secretsClient, usersSecret, systemClock)
       : { find: async () => null },
     authMode: process.env.AUTH_MODE === 'iam' ? 'iam' : 'basic',
+    ...(process.env.DISPATCHER_FUNCTION_NAME
+      ? {
+          wakeDispatcher: lambdaDispatcherWaker(
+            new LambdaClient({}),
+            process.env.DISPATCHER_FUNCTION_NAME,
+            logger,
+          ),
+        }
+      : {}),
   });
   return memo;
 }
