@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
@@ -74,6 +75,7 @@ export async function apiHarness(
     },
     users: new StaticUserStore([]),
     authMode: 'basic',
+    outbound: { outbox: new DynamoDbOutboxStore(table.db, table.tableName) },
     ...rest,
   } as ApiDeps);
   return {
