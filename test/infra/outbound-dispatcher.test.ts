@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BounceStack } from '../../lib/bounce-stack.js';
 import { SUPPRESSION_ACTIONS } from '../../lib/outbound-dispatcher-construct.js';
 import {
+  bareStack,
   grant,
   grantsOf,
   logicalId,
