@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
+import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';

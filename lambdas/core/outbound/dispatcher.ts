@@ -58,19 +58,29 @@ async function blockedSinks(deps: DispatcherDeps, item: OutboxItem): Promise<Set
   return blocked;
 }
 
-async function dispatchItem(deps: DispatcherDeps, item: OutboxItem, report: DispatchReport): Promise<void> {
+/** Attempts the item's due deliveries; answers how many it attempted and whether some had to wait. */
+async function dispatchItem(
+  deps: DispatcherDeps,
+  item: OutboxItem,
+  report: DispatchReport,
+): Promise<{ attempted: number; waiting: boolean }> {
   const nowMs = deps.clock.now().getTime();
   const now = iso(nowMs);
-  if (!(await deps.outbox.claim(item, now, iso(nowMs + LEASE_MS)))) return;
+  if (!(await deps.outbox.claim(item, now, iso(nowMs + LEASE_MS)))) return { attempted: 0, waiting: false };
   const { outbound } = await deps.settings.get();
   const blocked = await blockedSinks(deps, item);
-  let changed = false;
+  let attempted = 0;
+  let waiting = false;
   for (const [sink, state] of Object.entries(item.deliveries)) {
-    if (state.status !== 'pending' || (state.next_attempt_at ?? '') > now || blocked.has(sink)) continue;
+    if (state.status !== 'pending' || (state.next_attempt_at ?? '') > now) continue;
+    if (blocked.has(sink)) {
+      waiting = true;
+      continue;
+    }
     const outcome = await deliverTo(deps, outbound, sink as DeliverySink, item.doc);
     const next = afterAttempt(state, outcome, deps.clock.now().getTime());
     item.deliveries[sink] = next;
-    changed = true;
+    attempted++;
     report.attempted++;
     if (next.status === 'delivered') report.delivered++;
     else if (next.status === 'failed') {
@@ -78,11 +88,11 @@ async function dispatchItem(deps: DispatcherDeps, item: OutboxItem, report: Disp
       deps.onDeadLetter?.(item, sink, next);
     } else report.retried++;
   }
-  const states = Object.values(item.deliveries);
-  if (states.every((s) => s.status === 'delivered')) item.doc = redactDeleted(item.doc);
-  // Saving also releases the lease, so an item that only waited is looked at again next time.
+  if (Object.values(item.deliveries).every((s) => s.status === 'delivered'))
+    item.doc = redactDeleted(item.doc);
+  // Saving also releases the lease.
   await deps.outbox.save(item);
-  if (!changed) return;
+  return { attempted, waiting };
 }
 
 /**
@@ -92,15 +102,19 @@ async function dispatchItem(deps: DispatcherDeps, item: OutboxItem, report: Disp
  */
 export async function dispatchDue(deps: DispatcherDeps, maxItems = 200): Promise<DispatchReport> {
   const report: DispatchReport = { attempted: 0, delivered: 0, retried: 0, failed: 0, pruned: 0 };
-  const seen = new Set<string>();
-  while (seen.size < maxItems) {
+  // An item is attempted at most once per run; one that waited behind an earlier event of its
+  // subscriber is looked at again in the same run once that event made progress.
+  const done = new Set<string>();
+  for (let round = 0; done.size < maxItems && round < maxItems; round++) {
     const now = deps.clock.now().toISOString();
-    const due = (await deps.outbox.due(now, BATCH)).filter((i) => !seen.has(i.doc.data.event_id));
-    if (due.length === 0) break;
+    const due = (await deps.outbox.due(now, BATCH)).filter((i) => !done.has(i.doc.data.event_id));
+    let progress = false;
     for (const item of due) {
-      seen.add(item.doc.data.event_id);
-      await dispatchItem(deps, item, report);
+      const { attempted, waiting } = await dispatchItem(deps, item, report);
+      if (attempted > 0 || !waiting) done.add(item.doc.data.event_id);
+      if (attempted > 0) progress = true;
     }
+    if (!progress) break;
   }
   const cutoff = iso(deps.clock.now().getTime() - RETENTION_DAYS * 86_400_000);
   report.pruned = await deps.outbox.pruneFinished(cutoff, 100);

@@ -11,9 +11,11 @@ export interface Received {
   /** Parsed only when the signature verified. */
   payload: unknown;
   verified: boolean;
+  /** The status the receiver answered. */
+  answered: number;
 }
 
-export type Behaviour = 'ok' | 'down' | 500 | 410 | 'hang';
+export type Behaviour = 'ok' | 'down' | 'hang' | number;
 
 /**
  * A Standard Webhooks receiver on loopback: verifies each request with the `standardwebhooks` library
@@ -37,10 +39,10 @@ export class WebhookReceiver {
     return this;
   }
 
-  /** Deliveries that verified, first copy per webhook-id. */
+  /** Deliveries that verified and were acknowledged (2xx), first copy per webhook-id. */
   get delivered(): Received[] {
     const seen = new Set<string>();
-    return this.received.filter((r) => r.verified && !seen.has(r.id) && seen.add(r.id));
+    return this.received.filter((r) => r.verified && r.answered < 300 && !seen.has(r.id) && seen.add(r.id));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -72,7 +74,9 @@ export class WebhookReceiver {
     } finally {
       vi.useRealTimers();
     }
+    const status = !verified ? 401 : behaviour === 'ok' ? 204 : behaviour;
     this.received.push({
+      answered: status,
       id: headers['webhook-id'],
       timestamp: headers['webhook-timestamp'],
       signature: headers['webhook-signature'],
@@ -80,7 +84,6 @@ export class WebhookReceiver {
       payload,
       verified,
     });
-    const status = !verified ? 401 : behaviour === 'ok' ? 204 : behaviour;
     res.writeHead(status).end();
   }
 
