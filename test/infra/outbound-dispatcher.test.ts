@@ -67,9 +67,8 @@ describe('outbound dispatcher (CDK)', () => {
   it('stays outside any VPC and allows no private target by default', () => {
     const fn = resourcesOf(template, 'AWS::Lambda::Function')[fnId];
     expect(fn?.Properties.VpcConfig).toBeUndefined();
-    expect((fn?.Properties.Environment as { Variables: object }).Variables).not.toHaveProperty(
-      'OUTBOUND_ALLOW_PRIVATE',
-    );
+    const env = (fn?.Properties.Environment ?? { Variables: {} }) as { Variables: Record<string, string> };
+    expect(env.Variables).not.toHaveProperty('OUTBOUND_ALLOW_PRIVATE');
   });
 
   it('goes into the given VPC with the allow-list when deployed for a private stmails', () => {
@@ -78,8 +77,7 @@ describe('outbound dispatcher (CDK)', () => {
       logicalId(built.stack.outbound.function.fn)
     ];
     expect(fn?.Properties.VpcConfig).toMatchObject({ SubnetIds: expect.any(Array) });
-    expect(
-      (fn?.Properties.Environment as { Variables: Record<string, string> }).Variables.OUTBOUND_ALLOW_PRIVATE,
-    ).toBe('stmails.internal,10.20.0.0/16');
+    const env = (fn?.Properties.Environment ?? { Variables: {} }) as { Variables: Record<string, string> };
+    expect(env.Variables.OUTBOUND_ALLOW_PRIVATE).toBe('stmails.internal,10.20.0.0/16');
   });
 });
