@@ -53,6 +53,15 @@ describe('outbound: signed webhooks', () => {
     expect(receiver.received[0]?.id).toBe(doc?.data.event_id);
   });
 
+  it('stores the event, pending, before the recording returns (so before any webhook answers 200)', async () => {
+    const { h, receiver } = await withWebhook();
+    await h.bounce({});
+    const [item] = await h.items();
+    expect(item?.doc.type).toBe('subscriber.blocklisted');
+    expect(Object.values(item?.deliveries ?? {}).map((d) => d.status)).toEqual(['pending']);
+    expect(receiver.received).toHaveLength(0);
+  });
+
   it('publishes the same document on the event bus', async () => {
     const { h, receiver } = await withWebhook();
     await h.bounce({});

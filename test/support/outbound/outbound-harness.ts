@@ -10,7 +10,7 @@ import { standardWebhooksSigner } from '../../../lambdas/adapters/outbound/stand
 import { ulidIds } from '../../../lambdas/adapters/ulid-ids.js';
 import type { BounceInput } from '../../../lambdas/core/bounce.js';
 import { type DispatcherDeps, dispatchDue } from '../../../lambdas/core/outbound/dispatcher.js';
-import type { EventDocument } from '../../../lambdas/core/outbound/event-document.js';
+import { type EventDocument, toEventDocument } from '../../../lambdas/core/outbound/event-document.js';
 import { eventSchemas } from '../../../lambdas/core/outbound/event-schemas.js';
 import { OutboxPublisher } from '../../../lambdas/core/outbound/outbox-publisher.js';
 import type { OutboxItem } from '../../../lambdas/core/outbound/ports.js';
@@ -65,7 +65,13 @@ export async function outboundHarness(options: { timeoutMs?: number } = {}): Pro
     { deployDefaults: { enabled: true, webhooks_enabled: true }, newUuid: randomUUID, cacheMs: 0 },
   );
   const outbox = new DynamoDbOutboxStore(table.db, table.tableName);
+  // Every event the tests produce is checked against its schema, as the bus would receive it.
   const bus = new RecordingPublisher();
+  const publish = bus.publish.bind(bus);
+  bus.publish = async (event) => {
+    assertValidEvent(toEventDocument(event));
+    return publish(event);
+  };
   const record: RecordDeps = {
     subscribers: table.subscribers,
     bounces: table.bounces,
