@@ -1,4 +1,5 @@
 import { isMaskedOrBlank, MASK } from './masked.js';
+import { outboundSecretFields } from './outbound/outbound-settings.js';
 import type { BounceSettings } from './settings.js';
 import { listItems, listName, SETTINGS_LISTS } from './settings-lists.js';
 
@@ -61,6 +62,7 @@ function secretFields(s: BounceSettings): SecretField[] {
         })),
       ),
     ),
+    ...outboundSecretFields(s),
   ];
 }
 

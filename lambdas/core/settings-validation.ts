@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { isLdhLabel } from './email.js';
 import { ValidationError } from './errors.js';
+import { validateOutbound } from './outbound/outbound-settings.js';
 import { ACTIONS, type BounceSettings, type MailboxSettings } from './settings.js';
 import { isUuid } from './uuid.js';
 
@@ -137,6 +138,7 @@ export function validateSettings(raw: unknown): BounceSettings {
     'postmark',
     'forwardemail',
     'mailboxes',
+    'outbound',
   ]);
   const actions = obj(s.actions, 'actions');
   only(actions, 'actions', ['soft', 'hard', 'complaint']);
@@ -190,6 +192,7 @@ export function validateSettings(raw: unknown): BounceSettings {
       key: str(forwardemail, 'key', 'forwardemail.', 1000),
     },
     mailboxes: s.mailboxes.map((m, i) => mailbox(m, `mailboxes[${i}].`)),
+    outbound: validateOutbound(s.outbound),
   };
   if (out.ses.enabled && out.ses.topic_arns.length === 0) {
     throw new ValidationError(

@@ -1,4 +1,5 @@
 import type { BounceType } from './bounce.js';
+import { defaultOutbound, type OutboundSettings } from './outbound/outbound-settings.js';
 
 export const ACTIONS = ['none', 'unsubscribe', 'blocklist', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -36,6 +37,7 @@ export interface BounceSettings {
   postmark: { enabled: boolean; username: string; password: string };
   forwardemail: { enabled: boolean; key: string };
   mailboxes: MailboxSettings[];
+  outbound: OutboundSettings;
 }
 
 /** listmonk's defaults: processing off until an operator turns it on. */
@@ -53,6 +55,7 @@ export function defaultSettings(): BounceSettings {
     postmark: { enabled: false, username: '', password: '' },
     forwardemail: { enabled: false, key: '' },
     mailboxes: [],
+    outbound: defaultOutbound(),
   };
 }
 

@@ -5,6 +5,7 @@ import { deleteBounceRoute, deleteBouncesRoute } from './api/delete-bounces.js';
 import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
 import { openApiRoute } from './api/openapi-route.js';
+import { listDeliveriesRoute, retryDeliveryRoute, schemasRoute } from './api/outbound-routes.js';
 import { scanRoute } from './api/scan-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
 import { listStuckRoute, releaseStuckRoute } from './api/stuck-routes.js';
@@ -47,7 +48,13 @@ export function createApiHandler(
     [routeKey('POST', '/api/mailboxes/{uuid}/scan')]: scanRoute({ ...deps, onReport: deps.onScanReport }),
     [routeKey('GET', '/api/mailboxes/{uuid}/stuck')]: listStuckRoute(deps),
     [routeKey('POST', '/api/mailboxes/{uuid}/stuck/release')]: releaseStuckRoute(deps),
+    [routeKey('GET', '/api/outbound/schemas')]: schemasRoute(),
   };
+  if (deps.outbound) {
+    const outbound = { ...deps.outbound, clock: deps.record.clock };
+    byRoute[routeKey('GET', '/api/outbound/deliveries')] = listDeliveriesRoute(outbound);
+    byRoute[routeKey('POST', '/api/outbound/deliveries/{id}/retry')] = retryDeliveryRoute(outbound);
+  }
   return async (event, context) => {
     const route = guardRoute(event, deps.authMode);
     const handle = route.fn === 'api' ? byRoute[routeKey(route.method, route.path)] : undefined;

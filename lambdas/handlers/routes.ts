@@ -11,6 +11,11 @@ export const FUNCTIONS = {
     entry: 'lambdas/handlers/webhooks/forwardemail.ts',
     description: 'Forward Email webhook',
   },
+  /** No route: invoked after an outbound event is written, and every minute by EventBridge. */
+  outboundDispatcher: {
+    entry: 'lambdas/handlers/outbound-dispatcher.ts',
+    description: 'delivers outbound events to sinks',
+  },
   /** No route: EventBridge invokes it every minute. */
   mailboxScanner: {
     entry: 'lambdas/handlers/mailbox-scanner.ts',
@@ -95,6 +100,21 @@ export const ROUTES: readonly Route[] = [
     fn: 'api',
     auth: 'api',
     permission: 'bounces:manage',
+  },
+  { method: 'GET', path: '/api/outbound/schemas', fn: 'api', auth: 'public' },
+  {
+    method: 'GET',
+    path: '/api/outbound/deliveries',
+    fn: 'api',
+    auth: 'api',
+    permission: 'settings:manage',
+  },
+  {
+    method: 'POST',
+    path: '/api/outbound/deliveries/{id}/retry',
+    fn: 'api',
+    auth: 'api',
+    permission: 'settings:manage',
   },
   // Providers cannot sign SigV4 or hold API users: each verifies itself in its handler (DESIGN §6).
   { method: 'POST', path: '/webhooks/service/ses', fn: 'sesWebhook', auth: 'public' },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
+import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
@@ -72,6 +73,7 @@ export async function apiHarness(
       ...mailboxParts,
     },
     authMode: 'basic',
+    outbound: { outbox: new DynamoDbOutboxStore(table.db, table.tableName) },
     ...rest,
   } as ApiDeps);
   return {
