@@ -31,6 +31,16 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/lists.js').then((m) => printed(m.benchLists())),
   },
   {
+    name: 'faults',
+    title: 'Recording while half of all DynamoDB requests fail (fault proxy, dynalite; takes minutes)',
+    run: () => import('./bench/storage-faults.js').then((m) => m.benchStorageFaults()),
+  },
+  {
+    name: 'outbound',
+    title: 'Outbound: DynamoDB requests per bounce with sinks, dispatcher deliveries/s, 200-to-sink latency',
+    run: () => import('./bench/outbound.js').then((m) => m.benchOutbound()),
+  },
+  {
     name: 'handler',
     title: 'Webhook handler time per event, storage in memory',
     run: () => import('./bench/handler-time.js').then((m) => m.benchHandlerTime()),

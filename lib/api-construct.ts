@@ -29,14 +29,33 @@ export interface BounceApiProps {
   readonly functions: Partial<Record<FunctionName, IFunction>>;
   readonly auth: ApiAuth;
   /**
-   * Stage-wide throttling; callers over it get a 429, which providers retry.
+   * Each method's throttle (API Gateway applies the stage's limits to every method on its own);
+   * callers over it get a 429.
    * @default 100 requests per second, bursts of 200
    */
   readonly throttle?: ApiThrottle;
+  /**
+   * The provider webhooks' own throttle (`/webhooks/service/...`), kept above the default: a provider
+   * does not treat a 429 as "try again later" everywhere (SNS takes any 4xx as delivered and drops
+   * the message, Forward Email retries once), so the gateway must not be what refuses their
+   * deliveries. SNS itself is held below it by the subscription's throttle policy
+   * (SES_MAX_RECEIVES_PER_SECOND in ses-setup-construct.ts). Lambda throttling past this answers 5xx,
+   * which every provider retries.
+   * @default 200 requests per second, bursts of 400
+   */
+  readonly webhookThrottle?: ApiThrottle;
   /** @default 'v1' */
   readonly stageName?: string;
   /** Access and execution logs. @default three months */
   readonly logRetention?: RetentionDays;
+}
+
+export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 100, burstLimit: 200 };
+export const DEFAULT_WEBHOOK_THROTTLE: ApiThrottle = { rateLimit: 200, burstLimit: 400 };
+
+/** The routes providers call (their own verification, no API user): they get the webhook throttle. */
+export function isProviderWebhook(route: Route): boolean {
+  return route.auth === 'public' && route.path.startsWith('/webhooks/service/');
 }
 
 const INTERNAL_ERROR = 'internal error; the request was not completed and may be retried';
@@ -47,6 +66,13 @@ const GATEWAY_MESSAGE = '{"message":$context.error.messageString}';
 function messageBody(text: string): string {
   return JSON.stringify({ message: text });
 }
+
+/** Errors only, and never data tracing: that would log request bodies and Authorization headers. */
+const METHOD_LOGGING = {
+  loggingLevel: MethodLoggingLevel.ERROR,
+  dataTraceEnabled: false,
+  metricsEnabled: true,
+} as const;
 
 /** No request or response bodies and no headers, so no credentials and no addresses. */
 const ACCESS_LOG_FIELDS = {
@@ -82,7 +108,8 @@ export class BounceApi extends Construct {
 
   constructor(scope: Construct, id: string, props: BounceApiProps) {
     super(scope, id);
-    const throttle = props.throttle ?? { rateLimit: 100, burstLimit: 200 };
+    const throttle = props.throttle ?? DEFAULT_THROTTLE;
+    const webhookThrottle = props.webhookThrottle ?? DEFAULT_WEBHOOK_THROTTLE;
     const stageName = props.stageName ?? 'v1';
     const retention = props.logRetention ?? RetentionDays.THREE_MONTHS;
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
@@ -102,10 +129,18 @@ export class BounceApi extends Construct {
         throttlingBurstLimit: throttle.burstLimit,
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
         accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-        // Errors only, and never data tracing: that would log request bodies and Authorization headers.
-        loggingLevel: MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        metricsEnabled: true,
+        ...METHOD_LOGGING,
+        methodOptions: Object.fromEntries(
+          props.routes.filter(isProviderWebhook).map((route) => [
+            `${route.path}/${route.method}`,
+            {
+              // A method's own settings replace the stage's, so its logging is repeated here.
+              ...METHOD_LOGGING,
+              throttlingRateLimit: webhookThrottle.rateLimit,
+              throttlingBurstLimit: webhookThrottle.burstLimit,
+            },
+          ]),
+        ),
       },
     });
     // Its default output would duplicate the stack's ApiUrl.
@@ -199,14 +234,16 @@ export class BounceApi extends Construct {
       {
         id: 'AwsSolutions-APIG3',
         reason:
-          'No WAF web ACL: stage throttling bounds abuse, callers are authenticated (or verified by ' +
-          'signature in the handler), and an ACL can be associated later without changing this stack.',
+          'No WAF web ACL: every method has a throttle, API routes need an API user (authorizer) or SigV4, ' +
+          "provider webhooks verify the provider's signature or credentials in the handler before storing " +
+          'anything, and an ACL can be associated later without changing this stack.',
       },
       {
         id: 'AwsSolutions-COG4',
         reason:
           'API users are authenticated by the REQUEST authorizer against the users secret (basic or ' +
-          "listmonk's token auth, which existing clients send) or by IAM SigV4; there is no Cognito user pool.",
+          "listmonk's token auth, which existing clients send) or by IAM SigV4; there is no Cognito user pool. " +
+          "The public routes verify the provider's signature or credentials in the handler, or serve no data.",
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

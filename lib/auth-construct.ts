@@ -18,8 +18,6 @@ export interface ApiAuthProps {
   readonly mode: AuthMode;
   /** Where the authorizer reads API users (the caller grants the read). */
   readonly usersSecretArn: string;
-  /** Required by the handlers' composition root even though the authorizer never reads the table. */
-  readonly tableName: string;
   /**
    * How long API Gateway reuses an authorizer answer for the same Authorization header. Removing a
    * user takes effect after this plus the authorizer's own one-minute cache of the secret.
@@ -50,10 +48,8 @@ export class ApiAuth extends Construct {
       description: 'API user authorizer',
       timeout: Duration.seconds(5),
       logRetention: props.logRetention,
-      environment: {
-        TABLE_NAME: props.tableName,
-        USERS_SECRET_ARN: props.usersSecretArn,
-      },
+      // Its only variable, checked at cold start (lambdas/handlers/environment.ts).
+      environment: { USERS_SECRET_ARN: props.usersSecretArn },
     });
     this.authorizer = new RequestAuthorizer(this, 'RequestAuthorizer', {
       handler: this.authorizerFunction.fn,

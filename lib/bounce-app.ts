@@ -7,7 +7,11 @@ import type { SesSetupOptions } from './ses-setup-construct.js';
 
 export const STACK_NAME = 'StmailsBounce';
 
-/** Where `cdk synth` runs without credentials, as in CI: the CLI sets both when it has an account. */
+/**
+ * For an app run without the CDK CLI (the tests). The CLI always passes a region (the configured one,
+ * else us-east-1) and passes the account when it finds credentials, so `npm run synth` without
+ * credentials gives account 123456789012 in the configured region, or us-east-1.
+ */
 const FALLBACK_ENV = { account: '123456789012', region: 'eu-west-1' };
 
 function authModeFrom(value: unknown): AuthMode {

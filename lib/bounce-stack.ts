@@ -1,7 +1,7 @@
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { AuthMode } from '../lambdas/handlers/http/permission.js';
 import { FUNCTIONS, type FunctionName, ROUTES, type Route } from '../lambdas/handlers/routes.js';
@@ -12,8 +12,9 @@ import { OutboundEvents } from './events-construct.js';
 import { BounceFunction } from './function-construct.js';
 import { MailboxScanner } from './mailbox-scanner-construct.js';
 import { Monitoring } from './monitoring-construct.js';
+import { OutboundDispatcher, type OutboundNetwork } from './outbound-dispatcher-construct.js';
 import { BounceSecrets } from './secrets-construct.js';
-import { SesSetup, type SesSetupOptions, sesDefaults } from './ses-setup-construct.js';
+import { SesSetup, type SesSetupOptions, sesDefaults, sesFeedbackTopic } from './ses-setup-construct.js';
 import { BounceTable } from './table-construct.js';
 
 export interface BounceStackProps extends StackProps {
@@ -34,6 +35,8 @@ export interface BounceStackProps extends StackProps {
   readonly throttle?: ApiThrottle;
   readonly authorizerCacheTtl?: Duration;
   readonly logRetention?: RetentionDays;
+  /** Places the outbound dispatcher in a VPC and lets it reach these private hosts or CIDRs. */
+  readonly outboundNetwork?: OutboundNetwork;
 }
 
 function pascal(name: string): string {
@@ -55,14 +58,13 @@ export class BounceStack extends Stack {
   public readonly functions: Partial<Record<FunctionName, BounceFunction>> = {};
   public readonly api: BounceApi;
   public readonly monitoring: Monitoring;
+  public readonly outbound: OutboundDispatcher;
 
   constructor(scope: Construct, id: string, props: BounceStackProps = {}) {
     super(scope, id, props);
     const routes = props.routes ?? ROUTES;
     const authMode = props.authMode ?? 'basic';
-    const sesTopic = props.ses
-      ? new Topic(this, 'SesFeedbackTopic', { displayName: 'stmails SES feedback', enforceSSL: true })
-      : undefined;
+    const sesTopic = props.ses ? sesFeedbackTopic(this, 'SesFeedbackTopic') : undefined;
     const defaultSettings = sesTopic
       ? sesDefaults(this, props.defaultSettings, sesTopic.topicArn)
       : deploySettingsJson(props.defaultSettings);
@@ -73,7 +75,6 @@ export class BounceStack extends Stack {
     this.auth = new ApiAuth(this, 'Auth', {
       mode: authMode,
       usersSecretArn: this.secrets.usersSecret.secretArn,
-      tableName: this.table.table.tableName,
       cacheTtl: props.authorizerCacheTtl,
       logRetention: props.logRetention,
     });
@@ -86,6 +87,16 @@ export class BounceStack extends Stack {
       AUTH_MODE: authMode,
       ...(defaultSettings ? { DEFAULT_SETTINGS: defaultSettings } : {}),
     };
+    // The dispatcher first: every function that records bounces starts it after writing an event.
+    this.outbound = new OutboundDispatcher(this, 'OutboundDispatcher', {
+      environment,
+      logRetention: props.logRetention,
+      network: props.outboundNetwork,
+    });
+    this.table.grantData(this.outbound.function.fn);
+    this.secrets.grantReadSettings(this.outbound.function.fn);
+    environment.DISPATCHER_FUNCTION_NAME = this.outbound.function.fn.functionName;
+
     const served = new Set(routes.map((route) => route.fn));
     const fns: Partial<Record<FunctionName, IFunction>> = {};
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
@@ -101,8 +112,13 @@ export class BounceStack extends Stack {
       this.table.grantData(fn.fn);
       this.events.grantPublish(fn.fn);
       this.secrets.grantReadSettings(fn.fn);
+      this.outbound.grantWake(fn.fn);
       // Derived from the route table, so the grant follows the route if it moves to another function.
-      if (routes.some((route) => route.fn === name && route.permission === 'settings:manage')) {
+      // Settings saves write the secret, and so does the first bounce listing (it stores the key
+      // that seals list cursors).
+      const writes = (route: (typeof routes)[number]) =>
+        route.permission === 'settings:manage' || route.permission === 'bounces:get';
+      if (routes.some((route) => route.fn === name && writes(route))) {
         this.secrets.grantWriteSettings(fn.fn);
       }
       this.functions[name] = fn;
@@ -123,6 +139,7 @@ export class BounceStack extends Stack {
     });
     this.table.grantData(this.scanner.function.fn);
     this.events.grantPublish(this.scanner.function.fn);
+    this.outbound.grantWake(this.scanner.function.fn);
     this.secrets.grantReadSettings(this.scanner.function.fn);
 
     if (props.ses && sesTopic) {
@@ -140,7 +157,10 @@ export class BounceStack extends Stack {
       table: this.table.table,
       alarmEmail: props.alarmEmail,
     });
-    this.monitoring.alarmOn('StuckMessages', 'bounce mailbox messages got stuck', this.scanner.stuckMessages);
+    if (this.monitoring.alarmTopic) {
+      this.outbound.deadLetterAlarm.addAlarmAction(new SnsAction(this.monitoring.alarmTopic));
+      this.outbound.deadLetterAlarm.addOkAction(new SnsAction(this.monitoring.alarmTopic));
+    }
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.api.url,

@@ -1,12 +1,20 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Operation, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SCAN_METRICS } from '../lambdas/handlers/scan-metrics.js';
 import { TABLE_DATA_ACTIONS } from './table-construct.js';
 
 export interface MonitoringProps {
@@ -28,11 +36,66 @@ export interface MonitoringProps {
 
 const PERIOD = Duration.minutes(5);
 
+/**
+ * A scan metric summed per mailbox (a Metrics Insights query grouped by the `mailbox` dimension): one
+ * alarm covers every mailbox in the settings, however many come and go, and each mailbox is its own
+ * contributor, so the notification names the mailbox that fails.
+ */
+export function perMailbox(metricName: string): IMetric {
+  return new MathExpression({
+    expression: `SELECT SUM(${metricName}) FROM SCHEMA("${METRICS_NAMESPACE}", mailbox, service) GROUP BY mailbox`,
+    label: `${metricName} per mailbox`,
+    period: PERIOD,
+  });
+}
+
+/** The mailbox scan alarms: alarm id, what it means, metric. */
+const SCAN_ALARMS: [string, string, string][] = [
+  ['MailboxLoginFailures', 'a bounce mailbox refused the login', SCAN_METRICS.failures.login],
+  [
+    'MailboxConnectionFailures',
+    'a bounce mailbox could not be reached, or its connection failed or stalled',
+    SCAN_METRICS.failures.connection,
+  ],
+  [
+    'MailboxProtocolFailures',
+    'a bounce mailbox server broke POP3 or refused a command',
+    SCAN_METRICS.failures.protocol,
+  ],
+  ['MailboxScanErrors', 'a bounce mailbox scan failed on our side (storage)', SCAN_METRICS.failures.internal],
+  ['StuckMessages', 'a bounce mailbox message failed 3 times and is skipped (stuck)', SCAN_METRICS.stuck],
+];
+
 /** Each operation the functions send has its own throttle metric. */
 const TABLE_OPERATIONS = TABLE_DATA_ACTIONS.map((action) => action.replace('dynamodb:', '') as Operation);
 
 /**
- * Alarms on what loses or delays bounces: API 5xx, Lambda errors and throttles, DynamoDB throttles.
+ * Throttled requests summed over the operations the functions send. Each operation's metric has data
+ * only in periods when that operation was throttled, and metric math adds series only where all of
+ * them have a point, so a plain sum would stay empty when PutItem alone was throttled: FILL(…, 0)
+ * gives every series a point in every period.
+ */
+function throttledRequests(table: TableV2): MathExpression {
+  const usingMetrics = Object.fromEntries(
+    TABLE_OPERATIONS.map((operation) => [
+      operation.toLowerCase(),
+      table.metricThrottledRequestsForOperation(operation, { period: PERIOD }),
+    ]),
+  );
+  return new MathExpression({
+    expression: Object.keys(usingMetrics)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(' + '),
+    usingMetrics,
+    label: 'DynamoDB throttled requests, all operations',
+    period: PERIOD,
+  });
+}
+
+/**
+ * Alarms on what loses or delays bounces: API 5xx, Lambda errors and throttles, DynamoDB throttles,
+ * and per bounce mailbox: scan failures by kind and stuck messages (a scan catches its failures and
+ * reports them, so the function's own error count never sees them).
  * Any single occurrence in five minutes alarms: providers retry, but a fault that repeats means
  * bounces wait, and this service is quiet enough that one is worth a look.
  */
@@ -64,21 +127,37 @@ export class Monitoring extends Construct {
         props.authorizer.metricThrottles({ period: PERIOD }),
       );
     }
-    this.alarm(
-      'TableThrottles',
-      'DynamoDB throttled requests',
-      props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
-    );
+    for (const [alarmId, what, metric] of SCAN_ALARMS) this.alarm(alarmId, what, perMailbox(metric));
+    this.alarm('TableThrottles', 'DynamoDB throttled requests', throttledRequests(props.table));
   }
 
   private createTopic(): Topic {
+    // Not encrypted: CloudWatch cannot publish to a topic under the AWS managed SNS key, and a customer
+    // managed key would cost more than the topic for messages that carry alarm names, states and
+    // resource names, no bounce data.
     const topic = new Topic(this, 'AlarmTopic', { displayName: 'stmails bounce alarms', enforceSSL: true });
-    Validations.of(topic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'Alarm notifications carry alarm names and states only. CloudWatch cannot publish to a topic ' +
-        'encrypted with the AWS managed SNS key, and a customer managed key would cost more than the topic.',
-    });
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one (that let the
+    // account's principals publish): without this grant CloudWatch could not deliver a single alarm.
+    const stack = Stack.of(this);
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        actions: ['sns:Publish'],
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     return topic;
   }
 

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
 import { bounceToItem } from '../../lambdas/adapters/dynamodb/bounce-item.js';
 import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
 import { subscriberToItem } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
 import { SCHEMA_VERSION } from '../../lambdas/adapters/dynamodb/keys.js';
+import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import type { Bounce, BounceType } from '../../lambdas/core/bounce.js';
 import type { BounceQuery } from '../../lambdas/core/bounce-query.js';
@@ -170,7 +172,7 @@ async function openStore(size: number): Promise<Store> {
   const { client, counts } = countingClient(store.endpoint);
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
-    bounces: new DynamoDbBounceStore(db, TABLE),
+    bounces: new DynamoDbBounceStore(db, TABLE, new CursorSigner(new MemorySecretStore())),
     counts,
     close: async () => {
       client.destroy();

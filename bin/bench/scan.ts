@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
+import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { systemClock } from '../../lambdas/adapters/system-clock.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
@@ -41,7 +43,7 @@ async function stores() {
   const db = createDocumentClient(localClientConfig(ddb.endpoint));
   const record = {
     subscribers: new DynamoDbSubscriberStore(db, table),
-    bounces: new DynamoDbBounceStore(db, table),
+    bounces: new DynamoDbBounceStore(db, table, new CursorSigner(new MemorySecretStore())),
     events: { publish: async () => undefined },
     clock: systemClock,
     ids: ulidIds(),

@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
+import { regionOfUrl } from './sigv4.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
+
+/** Basic auth with an API user (the default), or SigV4 for a stack deployed in IAM mode. */
+export type ExportAuth = { kind: 'basic'; user: string; token: string } | { kind: 'iam'; region: string };
 
 export interface ExportOptions {
   /** The list endpoint: the service's base URL plus `/api/bounces`. */
   endpoint: URL;
-  user: string;
-  token: string;
+  auth: ExportAuth;
   format: ExportFormat;
   order: 'asc' | 'desc';
   /** API query parameters, already renamed from flags (`--campaign-uuid` -> `campaign_uuid`). */
@@ -26,6 +29,11 @@ export const USAGE = `Usage: npm run export -- --url URL [options]
 Exports bounces from an stmails service, following the API's cursor to the last page.
 
   --url URL             the service's base URL (http://127.0.0.1:9000, https://….amazonaws.com/prod)
+  --auth basic|iam      basic (default): an API user and token; iam: sign every request with AWS SigV4,
+                        for a stack deployed in IAM mode, with the AWS SDK's default credentials
+                        (AWS_ACCESS_KEY_ID/..., AWS_PROFILE, SSO, a container or instance role)
+  --region REGION       with --auth iam: the stack's region (default: from an execute-api URL,
+                        else env AWS_REGION or AWS_DEFAULT_REGION)
   --user USER           API user (default: env STMAILS_API_USER)
   --token TOKEN         API token (default: env STMAILS_API_TOKEN; prefer the env, argv is visible to ps)
   --format csv|jsonl    csv (default): one header row, then every bounce; jsonl: one JSON object a line
@@ -103,6 +111,8 @@ function parseFlags(argv: string[]) {
       allowPositionals: false,
       options: {
         url: { type: 'string' },
+        auth: { type: 'string' },
+        region: { type: 'string' },
         user: { type: 'string' },
         token: { type: 'string' },
         format: { type: 'string' },
@@ -123,17 +133,40 @@ function parseFlags(argv: string[]) {
   }
 }
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function parseAuth(flags: ReturnType<typeof parseFlags>, env: NodeJS.ProcessEnv, endpoint: URL): ExportAuth {
+  const kind = oneOf('auth', flags.auth, ['basic', 'iam'], 'basic');
+  if (kind === 'iam') {
+    // Credentials come from the AWS chain: an API user given as well would be a mix-up, not a fallback.
+    if (flags.user !== undefined) throw new UsageError('--user: is not used with --auth iam');
+    if (flags.token !== undefined) throw new UsageError('--token: is not used with --auth iam');
+    const region = flags.region ?? regionOfUrl(endpoint) ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION);
+    if (!region) {
+      throw new UsageError(
+        '--region: is required with --auth iam when the URL is not an execute-api URL (or set AWS_REGION)',
+      );
+    }
+    if (!REGION.test(region))
+      throw new UsageError(`--region: ${JSON.stringify(region)} is not an AWS region`);
+    return { kind, region };
+  }
+  if (flags.region !== undefined) throw new UsageError('--region: is only used with --auth iam');
+  const user = flags.user ?? env.STMAILS_API_USER;
+  const token = flags.token ?? env.STMAILS_API_TOKEN;
+  if (!user) throw new UsageError('--user: is required (or set STMAILS_API_USER), or use --auth iam');
+  if (!token) throw new UsageError('--token: is required (or set STMAILS_API_TOKEN)');
+  if (user.includes(':')) throw new UsageError('--user: must not contain ":"');
+  return { kind, user, token };
+}
+
 export function parseExportArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs {
   const flags = parseFlags(argv);
   if (flags.help) return { help: true };
 
   if (flags.url === undefined) throw new UsageError('--url: is required');
   const endpoint = parseEndpoint(flags.url);
-  const user = flags.user ?? env.STMAILS_API_USER;
-  const token = flags.token ?? env.STMAILS_API_TOKEN;
-  if (!user) throw new UsageError('--user: is required (or set STMAILS_API_USER)');
-  if (!token) throw new UsageError('--token: is required (or set STMAILS_API_TOKEN)');
-  if (user.includes(':')) throw new UsageError('--user: must not contain ":"');
+  const auth = parseAuth(flags, env, endpoint);
   if (flags.out === '') throw new UsageError('--out: must not be empty');
 
   const filters: Record<string, string> = {};
@@ -148,8 +181,7 @@ export function parseExportArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedA
     help: false,
     options: {
       endpoint,
-      user,
-      token,
+      auth,
       format: oneOf('format', flags.format, ['csv', 'jsonl'], 'csv'),
       order: oneOf('order', flags.order, ['asc', 'desc'], 'asc'),
       filters,

@@ -4,6 +4,7 @@ import { type FetchPagesOptions, fetchPages } from './fetch-pages.js';
 import { csvFormat, jsonFormat } from './formats.js';
 import { fileSink, type Sink, streamSink } from './output.js';
 import { Progress, type ProgressStream } from './progress.js';
+import { basicAuth, type Credentials, sigv4Auth } from './sigv4.js';
 import { csvWriter, jsonlWriter, type PageWriter } from './writers.js';
 
 export interface ExportDeps {
@@ -14,6 +15,8 @@ export interface ExportDeps {
   random?: () => number;
   now?: () => number;
   retry?: Pick<FetchPagesOptions<unknown>, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>;
+  /** For --auth iam: instead of the AWS SDK's default credential chain. */
+  credentials?: Credentials;
 }
 
 async function pump<P>(pages: AsyncIterable<P>, write: PageWriter<P>, progress: Progress): Promise<void> {
@@ -46,7 +49,10 @@ export async function runExport(
   const common = {
     endpoint: options.endpoint,
     params: { ...options.filters, order: options.order },
-    authorization: `Basic ${Buffer.from(`${options.user}:${options.token}`).toString('base64')}`,
+    auth:
+      options.auth.kind === 'iam'
+        ? sigv4Auth(options.auth.region, deps.credentials)
+        : basicAuth(options.auth.user, options.auth.token),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     ...(deps.random ? { random: deps.random } : {}),

@@ -1,4 +1,5 @@
 import { BadPageError, ExportError } from './errors.js';
+import type { RequestHeaders } from './sigv4.js';
 
 /** How one output format asks for and reads a page. */
 export interface PageFormat<P> {
@@ -21,7 +22,8 @@ export interface FetchPagesOptions<P> {
   endpoint: URL;
   /** Filters and order; the cursor and page size are added here. */
   params: Record<string, string>;
-  authorization: string;
+  /** Authorization headers, made per attempt (a SigV4 signature carries its time). */
+  auth: RequestHeaders;
   format: PageFormat<P>;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -91,10 +93,10 @@ export async function* fetchPages<P>(opts: FetchPagesOptions<P>): AsyncGenerator
   const baseDelayMs = opts.baseDelayMs ?? 500;
   const maxDelayMs = opts.maxDelayMs ?? 30_000;
   const timeoutMs = opts.timeoutMs ?? 120_000;
-  const headers = { Authorization: opts.authorization, Accept: opts.format.accept };
 
   const attempt = async (url: URL): Promise<Attempt<P>> => {
     try {
+      const headers = { ...(await opts.auth(url)), Accept: opts.format.accept };
       const res = await fetchImpl(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
       if (res.ok) return { ok: await opts.format.decode(res) };
       const reason = await describeResponse(res);
@@ -117,6 +119,9 @@ export async function* fetchPages<P>(opts: FetchPagesOptions<P>): AsyncGenerator
     }
     url.searchParams.set('per_page', String(PER_PAGE));
     if (cursor !== null) url.searchParams.set('cursor', cursor);
+    // Form encoding writes a space as `+`, which a server may read as a plus sign (and a SigV4
+    // verifier then signs a different value); %20 means a space to everyone.
+    url.search = url.search.replace(/\+/g, '%20');
 
     let result: { page: P; nextCursor: string | null } | undefined;
     for (let n = 1; result === undefined; n++) {

@@ -1,7 +1,8 @@
 import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { createTableInput } from '../../lambdas/adapters/dynamodb/table.js';
 
 export interface LocalDynamoDb {
@@ -76,9 +77,19 @@ export function localClientConfig(endpoint: string) {
  * created it.
  */
 export async function ensureTable(endpoint: string, tableName: string): Promise<boolean> {
-  const client = new DynamoDBClient(localClientConfig(endpoint));
+  const client = createDynamoDbClient(localClientConfig(endpoint));
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const missing = (createTableInput(tableName).GlobalSecondaryIndexes ?? [])
+      .map((i) => i.IndexName)
+      .filter((name) => !present.has(name));
+    // dynalite cannot add an index to an existing table: say so rather than fail later.
+    if (missing.length > 0)
+      console.warn(
+        `table ${tableName} lacks the index(es) ${missing.join(', ')} (made by an earlier version): ` +
+          'outbound events need a fresh STMAILS_DATA_DIR',
+      );
     return false;
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;

@@ -14,7 +14,11 @@ function compile(route: Route): RegExp {
   return new RegExp(`^${escaped.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`);
 }
 
-/** Matches method and path against the route table, as API Gateway's resource tree does. */
+/**
+ * Matches method and path against the route table, as API Gateway's resource tree does. Path
+ * parameters are handed over as the client sent them (still percent-encoded), as a REST API proxy
+ * event carries them; the functions decode them, so a malformed escape is their 400, not a crash here.
+ */
 export function routeMatcher(routes: readonly Route[]) {
   const compiled = routes.map((route) => ({ route, re: compile(route) }));
   return (method: string, path: string): MatchedRoute | null => {
@@ -23,7 +27,7 @@ export function routeMatcher(routes: readonly Route[]) {
       const m = re.exec(path);
       if (m) {
         const params: Record<string, string> = {};
-        for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
+        for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = v;
         return { route, pathParameters: params };
       }
     }

@@ -1,7 +1,7 @@
 import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from './bounce.js';
 import type { BounceFilters, BounceQuery } from './bounce-query.js';
 import type { BounceSettings } from './settings.js';
-import type { ActionHistoryEntry, ListStatus, Subscriber } from './subscriber.js';
+import type { ActionHistoryEntry, ListStatus, ReenabledEntry, Subscriber } from './subscriber.js';
 
 export interface Clock {
   now(): Date;
@@ -48,6 +48,11 @@ export interface SubscriberStore {
    * fired actions, so a new crossing of a threshold acts again.
    */
   update(email: string, changes: SubscriberChanges, at: string): Promise<void>;
+  /**
+   * In one write: status `enabled`, the fired actions cleared and re-armed from `entry.at`, the entry
+   * added to the history; lists stay as they are. NotFoundError when there is no record.
+   */
+  reenable(email: string, entry: ReenabledEntry): Promise<void>;
 }
 
 export interface SubscriberChanges {
@@ -56,6 +61,7 @@ export interface SubscriberChanges {
   status?: SubscriberStatus;
   lists?: Record<string, ListStatus>;
   fired?: Subscriber['fired'];
+  rearmed_at?: string;
 }
 
 export interface ActionChange {
@@ -112,14 +118,24 @@ export interface UserStore {
   find(name: string): Promise<ApiUser | null>;
 }
 
+/** What fired, as recordBounce (and re-enabling) hand it to the publisher; see outbound/event-document.ts. */
 export interface OutboundEvent {
-  type: 'subscriber.unsubscribed' | 'subscriber.blocklisted' | 'subscriber.deleted';
+  type:
+    | 'subscriber.unsubscribed'
+    | 'subscriber.blocklisted'
+    | 'subscriber.deleted'
+    | 'subscriber.reenabled'
+    | 'bounce.recorded';
   email: string;
   subscriber_uuid?: string;
-  bounce_id: string;
-  bounce_type: BounceType;
-  count: number;
+  bounce_id?: string;
+  bounce_type?: BounceType;
+  count?: number;
   at: string;
+  /** The bounce that fired the event (absent on a re-enable). */
+  bounce?: Pick<Bounce, 'type' | 'reason' | 'status' | 'source' | 'campaign_uuid' | 'created_at'>;
+  /** Who re-enabled the subscriber (the API user), on `subscriber.reenabled`. */
+  by?: string;
 }
 
 export interface EventPublisher {

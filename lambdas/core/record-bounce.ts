@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Bounce, BounceInput } from './bounce.js';
 import { bounceIdFor } from './bounce-id.js';
 import { InternalError, NotFoundError } from './errors.js';
+import { bounceRecordedEvent, wantsEveryBounce } from './outbound/outbound-settings.js';
 import type {
   BounceStore,
   Clock,
@@ -131,7 +132,12 @@ async function store(
   return { ...stored, subscriber: again.subscriber, created: false };
 }
 
-async function emit(deps: RecordDeps, subscriber: Subscriber, entry: ActionHistoryEntry): Promise<void> {
+async function emit(
+  deps: RecordDeps,
+  subscriber: Subscriber,
+  entry: ActionHistoryEntry,
+  bounce: Bounce,
+): Promise<void> {
   if (entry.action === 'none') return;
   await deps.events.publish({
     type: EVENT_TYPE[entry.action],
@@ -141,14 +147,20 @@ async function emit(deps: RecordDeps, subscriber: Subscriber, entry: ActionHisto
     bounce_type: entry.type,
     count: entry.count,
     at: entry.at,
+    bounce,
   });
 }
 
 const TOMBSTONED: RecordResult = { id: null, duplicate: false, action: 'none', tombstoned: true };
 
 /** Emits the event and, for `delete`, erases the subscriber; every step is safe to repeat. */
-async function finish(deps: RecordDeps, subscriber: Subscriber, entry: ActionHistoryEntry): Promise<void> {
-  await emit(deps, subscriber, entry);
+async function finish(
+  deps: RecordDeps,
+  subscriber: Subscriber,
+  entry: ActionHistoryEntry,
+  bounce: Bounce,
+): Promise<void> {
+  await emit(deps, subscriber, entry, bounce);
   if (entry.action === 'delete') await deps.subscribers.erase(subscriber.email);
   else await deps.subscribers.markEmitted(subscriber.email, entry.type, entry.bounce_id);
 }
@@ -182,19 +194,28 @@ export async function recordBounce(
   const { bounce, duplicate, subscriber: sub, created } = stored;
 
   const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
+  // Only when a sink wants every bounce (DESIGN §10); a repeat re-publishes the same event id.
+  if (wantsEveryBounce(settings, bounce.type))
+    await deps.events.publish(bounceRecordedEvent(sub, bounce, now));
   const rule = settings.actions[bounce.type];
   // With no action to fire there is nothing to count (the default for soft bounces).
   if (rule.action === 'none') return result;
   const windowStart = rule.window_days > 0 ? daysBefore(nowDate, rule.window_days) : undefined;
-  const inWindow = !windowStart || bounce.created_at >= windowStart;
+  // Bounces before a re-enable no longer count: the next action needs `count` new ones.
+  const since =
+    sub.rearmed_at && (!windowStart || sub.rearmed_at > windowStart) ? sub.rearmed_at : windowStart;
+  const inWindow = !since || bounce.created_at >= since;
   // Once per threshold crossing: an action that fired inside the window needs no count. Only a firing
   // this very bounce started and a crash cut short is finished.
   const fired = sub.fired[bounce.type];
   if (fired && (!windowStart || fired.at >= windowStart)) {
     const resumable = fired.bounce_id === bounce.id && !fired.emitted;
     if (resumable) {
-      const entry = sub.history.find((h) => h.bounce_id === bounce.id && h.type === bounce.type);
-      if (entry) await finish(deps, sub, entry);
+      const entry = sub.history.find(
+        (h): h is ActionHistoryEntry =>
+          h.action !== 'reenabled' && h.bounce_id === bounce.id && h.type === bounce.type,
+      );
+      if (entry) await finish(deps, sub, entry, bounce);
     }
     return result;
   }
@@ -204,7 +225,7 @@ export async function recordBounce(
   const count =
     created && !duplicate && inWindow && rule.count <= 1
       ? 1
-      : await deps.bounces.count(sub.email, bounce.type, windowStart);
+      : await deps.bounces.count(sub.email, bounce.type, since);
   if (count < rule.count) return result;
 
   const entry: ActionHistoryEntry = {
@@ -220,6 +241,6 @@ export async function recordBounce(
     ...(windowStart ? { windowStart } : {}),
   });
   if (!claimed) return result;
-  await finish(deps, sub, entry);
+  await finish(deps, sub, entry, bounce);
   return { ...result, action: rule.action };
 }

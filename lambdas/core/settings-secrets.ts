@@ -1,14 +1,21 @@
+import { isMaskedOrBlank, MASK } from './masked.js';
+import { outboundSecretFields } from './outbound/outbound-settings.js';
 import type { BounceSettings } from './settings.js';
+import { listItems, listName, SETTINGS_LISTS } from './settings-lists.js';
 
-/** What a masked secret reads as; sending it back (or a blank) keeps the stored secret. */
-export const MASK = '••••••••';
+export { isMaskedOrBlank, MASK } from './masked.js';
 
 export type SecretValues = Record<string, string>;
 
-export function isMaskedOrBlank(value: unknown): boolean {
-  return (
-    value === undefined || value === null || value === '' || (typeof value === 'string' && /^•+$/.test(value))
-  );
+/**
+ * Secrets the service keeps for itself in the same store, beside the settings' own (the key that
+ * signs list cursors): they are no setting, never shown, and a settings save keeps them.
+ */
+export const INTERNAL_SECRET_PREFIX = 'internal.';
+export const CURSOR_KEY_SECRET = `${INTERNAL_SECRET_PREFIX}cursor_key`;
+
+export function internalSecrets(values: SecretValues): SecretValues {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(INTERNAL_SECRET_PREFIX)));
 }
 
 interface SecretField {
@@ -41,14 +48,21 @@ function secretFields(s: BounceSettings): SecretField[] {
         x.forwardemail.key = v;
       },
     },
-    ...s.mailboxes.map((m, i) => ({
-      key: `mailboxes.${m.uuid}.password`,
-      read: (x: BounceSettings) => x.mailboxes[i]?.password ?? '',
-      write: (x: BounceSettings, v: string) => {
-        const box = x.mailboxes[i];
-        if (box) box.password = v;
-      },
-    })),
+    // Per item of each list, keyed by the item's uuid: an item removed from its list takes its
+    // secrets with it, since the secret store is written whole.
+    ...SETTINGS_LISTS.flatMap((list) =>
+      listItems(s, list).flatMap((item, i) =>
+        list.secrets.map((secret) => ({
+          key: `${listName(list)}.${item.uuid}.${secret}`,
+          read: (x: BounceSettings) => String(listItems(x, list)[i]?.[secret] ?? ''),
+          write: (x: BounceSettings, v: string) => {
+            const target = listItems(x, list)[i];
+            if (target) target[secret] = v;
+          },
+        })),
+      ),
+    ),
+    ...outboundSecretFields(s),
   ];
 }
 

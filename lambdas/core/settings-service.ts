@@ -1,7 +1,23 @@
 import { ConflictError, ValidationError } from './errors.js';
+import { withUuids } from './outbound/outbound-settings.js';
 import type { Clock, SettingsSource } from './ports.js';
-import { type BounceSettings, effectiveSettings, type MailboxSettings, overlay } from './settings.js';
-import { joinSecrets, keepUnchangedSecrets, type SecretValues, splitSecrets } from './settings-secrets.js';
+import {
+  type BounceSettings,
+  effectiveSettings,
+  type ManagedValues,
+  managedValues,
+  overlay,
+  withManaged,
+  withoutManaged,
+} from './settings.js';
+import { applyListRules } from './settings-lists.js';
+import {
+  internalSecrets,
+  joinSecrets,
+  keepUnchangedSecrets,
+  type SecretValues,
+  splitSecrets,
+} from './settings-secrets.js';
 import { validateSettings } from './settings-validation.js';
 
 export interface SettingsRepository {
@@ -14,6 +30,11 @@ export interface SettingsRepository {
 export interface SecretStore {
   get(): Promise<SecretValues>;
   put(values: SecretValues): Promise<void>;
+}
+
+function sameValues(a: SecretValues, b: SecretValues): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 export interface SettingsServiceOptions {
@@ -32,24 +53,8 @@ export interface SettingsManager extends SettingsSource {
 export interface VersionedSettings {
   settings: BounceSettings;
   version: number;
-}
-
-/** listmonk's mailbox defaults, for mailboxes added with only some fields. */
-function defaultMailbox(uuid: string): MailboxSettings {
-  return {
-    uuid,
-    enabled: false,
-    type: 'pop',
-    host: '',
-    port: 995,
-    auth_protocol: 'userpass',
-    username: '',
-    password: '',
-    tls: 'implicit',
-    tls_skip_verify: false,
-    scan_interval: '15m',
-    max_per_scan: 100,
-  };
+  /** Values the stack manages: in force whatever a save says (shown on read, ignored on write). */
+  managed: ManagedValues;
 }
 
 /**
@@ -76,8 +81,8 @@ export class SettingsService implements SettingsManager {
   }
 
   async current(): Promise<VersionedSettings> {
-    const { settings, version } = await this.load();
-    return { settings, version };
+    const { settings, version, managed } = await this.load();
+    return { settings, version, managed };
   }
 
   private async load(): Promise<VersionedSettings & { secrets: SecretValues }> {
@@ -85,6 +90,7 @@ export class SettingsService implements SettingsManager {
     return {
       settings: joinSecrets(effectiveSettings(this.options.deployDefaults, stored), secrets),
       version,
+      managed: managedValues(this.options.deployDefaults),
       secrets,
     };
   }
@@ -94,26 +100,29 @@ export class SettingsService implements SettingsManager {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw new ValidationError('body', 'must be a JSON object of settings');
     }
-    const { version: _version, ...changes } = patch as Record<string, unknown>;
-    const { settings, version, secrets: storedSecrets } = await this.load();
+    // `version` and `managed` are read-only parts of what GET answers: sending them back is harmless.
+    const { version: _version, managed: _managed, ...changes } = patch as Record<string, unknown>;
+    const { settings, version, managed, secrets: storedSecrets } = await this.load();
     if (expectedVersion !== version) {
       throw new ConflictError(
         `settings changed since version ${expectedVersion} was read (now ${version}); read them again`,
       );
     }
-    if (Array.isArray(changes.mailboxes)) {
-      changes.mailboxes = changes.mailboxes.map((m) => {
-        const box = typeof m === 'object' && m !== null ? (m as Record<string, unknown>) : {};
-        const uuid = typeof box.uuid === 'string' && box.uuid ? box.uuid : this.options.newUuid();
-        return { ...defaultMailbox(uuid), ...box, uuid };
-      });
+    applyListRules(settings, changes, this.options.newUuid);
+    const outbound = changes.outbound as { webhooks?: unknown } | undefined;
+    if (outbound && typeof outbound === 'object' && Array.isArray(outbound.webhooks)) {
+      changes.outbound = { ...outbound, webhooks: withUuids(outbound.webhooks, this.options.newUuid) };
     }
     const merged = keepUnchangedSecrets(overlay(settings, changes) as BounceSettings, storedSecrets);
-    const valid = validateSettings(merged);
-    const { plain, secrets } = splitSecrets(valid);
-    const next = await this.repo.write(plain, version);
-    if (JSON.stringify(secrets) !== JSON.stringify(storedSecrets)) await this.secrets.put(secrets);
+    const valid = validateSettings(withManaged(merged, managed));
+    const { plain, secrets: own } = splitSecrets(valid);
+    // The service's own secrets (the cursor key) share the store: a settings save keeps them.
+    const secrets = { ...internalSecrets(storedSecrets), ...own };
+    // Managed values are not stored: they stay in force from the deployment, and when a redeploy
+    // replaces one, the old value is not left behind in the saved settings.
+    const next = await this.repo.write(withoutManaged(plain, managed), version);
+    if (!sameValues(secrets, storedSecrets)) await this.secrets.put(secrets);
     this.cached = undefined;
-    return { settings: valid, version: next };
+    return { settings: valid, version: next, managed };
   }
 }

@@ -1,4 +1,5 @@
 import type { BounceType } from './bounce.js';
+import { defaultOutbound, type OutboundSettings } from './outbound/outbound-settings.js';
 
 export const ACTIONS = ['none', 'unsubscribe', 'blocklist', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -36,6 +37,7 @@ export interface BounceSettings {
   postmark: { enabled: boolean; username: string; password: string };
   forwardemail: { enabled: boolean; key: string };
   mailboxes: MailboxSettings[];
+  outbound: OutboundSettings;
 }
 
 /** listmonk's defaults: processing off until an operator turns it on. */
@@ -53,6 +55,7 @@ export function defaultSettings(): BounceSettings {
     postmark: { enabled: false, username: '', password: '' },
     forwardemail: { enabled: false, key: '' },
     mailboxes: [],
+    outbound: defaultOutbound(),
   };
 }
 
@@ -75,7 +78,48 @@ export function overlay<T>(base: T, patch: unknown): T {
   return out as T;
 }
 
-/** The settings in force: defaults, then deploy-time defaults, then what an operator saved. */
+/**
+ * What the deployment manages and keeps in force after any save: the SNS topics named in the
+ * deploy-time defaults (the topic the stack creates with its SES option, and any given there). Anyone
+ * can point a topic at the endpoint, so only allowed topics count; these stay allowed whether or not
+ * the saved settings name them.
+ */
+export interface ManagedValues {
+  ses: { topic_arns: string[] };
+}
+
+export function managedValues(deployDefaults: unknown): ManagedValues {
+  const ses = isPlainObject(deployDefaults) ? deployDefaults.ses : undefined;
+  const arns = isPlainObject(ses) && Array.isArray(ses.topic_arns) ? ses.topic_arns : [];
+  return { ses: { topic_arns: arns.filter((arn): arn is string => typeof arn === 'string') } };
+}
+
+/** The settings with the managed values in force (saved topics ∪ managed topics). */
+export function withManaged<T>(settings: T, managed: ManagedValues): T {
+  if (managed.ses.topic_arns.length === 0 || !isPlainObject(settings)) return settings;
+  const ses = settings.ses;
+  if (!isPlainObject(ses) || !Array.isArray(ses.topic_arns)) return settings;
+  const saved: unknown[] = ses.topic_arns;
+  const topics = [...saved, ...managed.ses.topic_arns.filter((t) => !saved.includes(t))];
+  return { ...settings, ses: { ...ses, topic_arns: topics } };
+}
+
+/** The settings to store: managed values left out, since the deployment keeps them in force. */
+export function withoutManaged(settings: BounceSettings, managed: ManagedValues): BounceSettings {
+  const managedTopics = new Set(managed.ses.topic_arns);
+  return {
+    ...settings,
+    ses: { ...settings.ses, topic_arns: settings.ses.topic_arns.filter((t) => !managedTopics.has(t)) },
+  };
+}
+
+/**
+ * The settings in force: defaults, then deploy-time defaults, then what an operator saved, with the
+ * values the deployment manages kept in force.
+ */
 export function effectiveSettings(deployDefaults: unknown, stored: unknown): BounceSettings {
-  return overlay(overlay(defaultSettings(), deployDefaults), stored);
+  return withManaged(
+    overlay(overlay(defaultSettings(), deployDefaults), stored),
+    managedValues(deployDefaults),
+  );
 }

@@ -21,6 +21,16 @@ export interface ActionHistoryEntry {
   at: string;
 }
 
+/** A person undid the actions (`POST /api/subscribers/{uuid-or-email}/reenable`). */
+export interface ReenabledEntry {
+  action: 'reenabled';
+  at: string;
+  /** The API user who did it. */
+  by?: string;
+}
+
+export type HistoryEntry = ActionHistoryEntry | ReenabledEntry;
+
 /** The recipient record, keyed by normalised email. */
 export interface Subscriber {
   email: string;
@@ -29,7 +39,12 @@ export interface Subscriber {
   status: SubscriberStatus;
   lists: Record<string, ListStatus>;
   fired: Partial<Record<BounceType, FiredAction>>;
-  history: ActionHistoryEntry[];
+  /**
+   * When the actions were last re-armed (re-enabled): bounces before it no longer count toward a
+   * threshold, so an action fires again only when `count` new bounces arrive.
+   */
+  rearmed_at?: string;
+  history: HistoryEntry[];
   created_at: string;
   updated_at: string;
 }

@@ -23,7 +23,7 @@ async function upsertOne(
   if (owner && owner.email !== item.email) throw new ValidationError('uuid', 'belongs to another address');
   if (subscriber) {
     const reenabled = subscriber.status === 'blocklisted' && item.status === 'enabled';
-    await store.update(item.email, reenabled ? { ...item, fired: {} } : item, now);
+    await store.update(item.email, reenabled ? { ...item, fired: {}, rearmed_at: now } : item, now);
     return 'updated';
   }
   const fresh = { ...bareSubscriber(item.email, item.uuid, now), ...item };

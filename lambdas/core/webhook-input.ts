@@ -1,6 +1,7 @@
 import { type BounceInput, isBounceType } from './bounce.js';
 import { normaliseEmail } from './email.js';
 import { ValidationError } from './errors.js';
+import { assertJsonDepth } from './json-depth.js';
 import { isReason } from './reasons.js';
 import { parseTimestamp } from './timestamp.js';
 import { isUuid, normaliseUuid } from './uuid.js';
@@ -35,6 +36,7 @@ function parseMeta(value: unknown): Record<string, unknown> {
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
     throw new ValidationError('meta', 'must be a JSON object, or a string holding one');
   }
+  assertJsonDepth(meta, 'meta');
   if (Buffer.byteLength(JSON.stringify(meta)) > MAX_META_BYTES) {
     throw new ValidationError('meta', `is larger than ${MAX_META_BYTES} bytes`);
   }

@@ -1,17 +1,32 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { SecretsManagerUserStore } from '../adapters/secrets-manager-user-store.js';
+import { systemClock } from '../adapters/system-clock.js';
 import { authenticate } from '../core/authenticate.js';
 import { BounceError } from '../core/errors.js';
 import type { UserStore } from '../core/ports.js';
-import { awsDeps } from './deps.js';
+import { authorizerEnvironment } from './environment.js';
 
 export interface AuthorizerDeps {
   users: UserStore;
 }
 
-/** `arn:…:apiId/stage/METHOD/path` → `arn:…:apiId/stage/*`: the answer is cached across routes. */
-function wholeApi(methodArn: string): string {
-  const [prefix, apiId, stage] = methodArn.split('/');
-  return `${prefix}/${apiId}/${stage}/*`;
+/**
+ * `arn:<partition>:execute-api:region:account:apiId/stage/METHOD/path` -> the same ARN with `*` for
+ * both METHOD and path.
+ * API Gateway caches this answer per Authorization header and applies it to every route, so the
+ * policy must cover every method and path of the stage: one naming only the method that happened
+ * to come first (`.../stage/GET/*`) would deny the same user's PUT, POST and DELETE for the cache TTL.
+ * Permissions per route are checked by the handlers, not by this policy (DESIGN §4).
+ */
+export function wholeStage(methodArn: string): string {
+  const colons = methodArn.split(':');
+  const resource = colons.slice(5).join(':');
+  const [apiId, stage] = resource.split('/');
+  if (colons.length < 6 || colons[0] !== 'arn' || colons[2] !== 'execute-api' || !apiId || !stage) {
+    throw new Error(`methodArn is not an execute-api method ARN: ${JSON.stringify(methodArn)}`);
+  }
+  return `${colons.slice(0, 5).join(':')}:${apiId}/${stage}/*/*`;
 }
 
 function authorizationHeader(event: APIGatewayRequestAuthorizerEvent): string | undefined {
@@ -32,7 +47,7 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       principalId: user.name,
       policyDocument: {
         Version: '2012-10-17',
-        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: wholeApi(event.methodArn) }],
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: wholeStage(event.methodArn) }],
       },
       context: { user: user.name, permissions: user.permissions.join(',') },
     };
@@ -41,8 +56,14 @@ export function createAuthorizer(deps: AuthorizerDeps) {
 
 let authorize: ReturnType<typeof createAuthorizer> | undefined;
 
+/** The authorizer's composition root: only the users secret (no table, no settings). */
+function awsUsers(): UserStore {
+  const { usersSecretArn } = authorizerEnvironment(process.env);
+  return new SecretsManagerUserStore(new SecretsManagerClient({}), usersSecretArn, systemClock);
+}
+
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  authorize ??= createAuthorizer({ users: awsDeps().users });
+  authorize ??= createAuthorizer({ users: awsUsers() });
   try {
     return await authorize(event);
   } catch (error) {

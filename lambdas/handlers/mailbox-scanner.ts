@@ -1,15 +1,21 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { runDueScans } from '../core/mailbox/run-scans.js';
 import type { ScanReport } from '../core/mailbox/scan-report.js';
+import { type ScanMargins, scanTimes } from '../core/mailbox/scan-times.js';
 import type { SettingsSource } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
 import { awsDeps } from './deps.js';
 import { logger } from './logger.js';
 import { awsMailboxDeps, type MailboxDeps } from './mailbox-deps.js';
+import { METRICS_NAMESPACE, METRICS_SERVICE, publishScanMetrics } from './scan-metrics.js';
 
-/** Time kept back from the function's timeout: the last message, QUIT and the lease release. */
-export const SCAN_MARGIN_MS = 20_000;
+/**
+ * Time kept back from the scheduled scanner's timeout (20 s in all): fetching stops 15 s before the
+ * mail I/O must end (the message in flight at a read timeout of 15 s, DELEs and QUIT), which ends 5 s
+ * before the function's time does (state writes, the lease release).
+ */
+export const SCANNER_MARGINS: ScanMargins = { windDownMs: 15_000, finishMs: 5_000 };
 
 export interface ScannerDeps {
   record: RecordDeps;
@@ -26,13 +32,11 @@ export interface ScannerDeps {
  */
 export function createMailboxScanner(deps: ScannerDeps) {
   return async (_event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) => {
-    const now = deps.record.clock.now().getTime();
-    const remaining = context.getRemainingTimeInMillis();
+    const times = scanTimes(deps.record.clock.now(), context.getRemainingTimeInMillis(), SCANNER_MARGINS);
     const settings = await deps.settings.get();
     const reports = await runDueScans({ record: deps.record, ...deps.mailboxes }, settings, {
       owner: context.awsRequestId,
-      deadline: new Date(now + remaining - SCAN_MARGIN_MS),
-      leaseMs: remaining,
+      ...times,
     });
     for (const report of reports) {
       (deps.log ?? logger).info('mailbox scanned', { report });
@@ -42,23 +46,14 @@ export function createMailboxScanner(deps: ScannerDeps) {
   };
 }
 
-const metrics = new Metrics({ namespace: 'stmails', serviceName: 'stmails-bounce' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 let scan: ReturnType<typeof createMailboxScanner> | undefined;
 
 export async function handler(event: unknown, context: Context) {
   scan ??= createMailboxScanner({
     ...awsDeps(),
     mailboxes: awsMailboxDeps(),
-    onReport: (report) => {
-      metrics.addMetric('StuckMessages', MetricUnit.Count, report.stuck);
-      metrics.addMetric('ScanFailures', MetricUnit.Count, report.error ? 1 : 0);
-      metrics.addMetric('BouncesRecorded', MetricUnit.Count, report.recorded + report.complaints);
-      metrics.addMetric('Deferrals', MetricUnit.Count, report.deferred);
-    },
+    onReport: (report) => publishScanMetrics(metrics, report),
   });
-  try {
-    return await scan(event, context);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
+  return scan(event, context);
 }

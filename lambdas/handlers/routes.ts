@@ -11,6 +11,11 @@ export const FUNCTIONS = {
     entry: 'lambdas/handlers/webhooks/forwardemail.ts',
     description: 'Forward Email webhook',
   },
+  /** No route: invoked after an outbound event is written, and every minute by EventBridge. */
+  outboundDispatcher: {
+    entry: 'lambdas/handlers/outbound-dispatcher.ts',
+    description: 'delivers outbound events to sinks',
+  },
   /** No route: EventBridge invokes it every minute. */
   mailboxScanner: {
     entry: 'lambdas/handlers/mailbox-scanner.ts',
@@ -48,6 +53,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/api/bounces', fn: 'api', auth: 'api', permission: 'bounces:manage' },
   { method: 'DELETE', path: '/api/bounces/{id}', fn: 'api', auth: 'api', permission: 'bounces:manage' },
   { method: 'PUT', path: '/api/subscribers', fn: 'api', auth: 'api', permission: 'subscribers:manage' },
+  { method: 'GET', path: '/api/subscribers', fn: 'api', auth: 'api', permission: 'subscribers:get' },
   { method: 'GET', path: '/api/subscribers/{uuid}', fn: 'api', auth: 'api', permission: 'subscribers:get' },
   {
     method: 'GET',
@@ -63,6 +69,14 @@ export const ROUTES: readonly Route[] = [
     auth: 'api',
     permission: 'bounces:manage',
   },
+  {
+    method: 'POST',
+    // `{uuid}` also takes an e-mail address; API Gateway needs one parameter name at this level.
+    path: '/api/subscribers/{uuid}/reenable',
+    fn: 'api',
+    auth: 'api',
+    permission: 'subscribers:manage',
+  },
   { method: 'GET', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:get' },
   { method: 'PUT', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:manage' },
   { method: 'GET', path: '/api/openapi.json', fn: 'api', auth: 'public' },
@@ -72,6 +86,35 @@ export const ROUTES: readonly Route[] = [
     fn: 'api',
     auth: 'api',
     permission: 'bounces:manage',
+  },
+  {
+    method: 'GET',
+    path: '/api/mailboxes/{uuid}/stuck',
+    fn: 'api',
+    auth: 'api',
+    permission: 'bounces:get',
+  },
+  {
+    method: 'POST',
+    path: '/api/mailboxes/{uuid}/stuck/release',
+    fn: 'api',
+    auth: 'api',
+    permission: 'bounces:manage',
+  },
+  { method: 'GET', path: '/api/outbound/schemas', fn: 'api', auth: 'public' },
+  {
+    method: 'GET',
+    path: '/api/outbound/deliveries',
+    fn: 'api',
+    auth: 'api',
+    permission: 'settings:manage',
+  },
+  {
+    method: 'POST',
+    path: '/api/outbound/deliveries/{id}/retry',
+    fn: 'api',
+    auth: 'api',
+    permission: 'settings:manage',
   },
   // Providers cannot sign SigV4 or hold API users: each verifies itself in its handler (DESIGN §6).
   { method: 'POST', path: '/webhooks/service/ses', fn: 'sesWebhook', auth: 'public' },

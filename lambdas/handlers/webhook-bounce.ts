@@ -5,7 +5,7 @@ import { recordBounce } from '../core/record-bounce.js';
 import { parseWebhookBounce } from '../core/webhook-input.js';
 import { awsDeps, type Deps } from './deps.js';
 import { httpFunction, lazy } from './http/http-function.js';
-import { header, jsonBody } from './http/request.js';
+import { header, jsonBody, rawBody } from './http/request.js';
 import { ok } from './http/responses.js';
 import { guardRoute } from './http/route-guard.js';
 import type { HttpHandler } from './http/types.js';
@@ -22,6 +22,8 @@ export function createWebhookBounceHandler(deps: WebhookDeps): HttpHandler {
   const log = deps.logger ?? logger;
   return async (event) => {
     guardRoute(event, deps.authMode);
+    // An oversized body never succeeds: a final 413, before a 503 that would invite retries.
+    rawBody(event);
     const settings = await deps.settings.get();
     if (!settings.enabled) throw new DisabledError('bounce processing (settings: enabled)');
     if (!settings.webhooks_enabled) throw new DisabledError('bounce webhooks (settings: webhooks_enabled)');

@@ -320,6 +320,14 @@ describe('export: arguments', () => {
     [[...base, '--to', '2026-11-01'], '--to: must be an RFC 3339 timestamp'],
     [[...base, '--source', ''], '--source: must not be empty'],
     [[...base, 'extra'], "'extra'"],
+    [['--url', 'http://127.0.0.1:9000', '--auth', 'oauth'], '--auth: must be basic or iam'],
+    [['--url', 'http://127.0.0.1:9000', '--auth', 'iam', ...creds], '--user: is not used with --auth iam'],
+    [['--url', 'http://127.0.0.1:9000', '--auth', 'iam'], '--region: is required with --auth iam'],
+    [
+      ['--url', 'http://127.0.0.1:9000', '--auth', 'iam', '--region', 'mars'],
+      '--region: "mars" is not an AWS region',
+    ],
+    [[...base, '--region', 'eu-west-1'], '--region: is only used with --auth iam'],
   ])('%j names the flag and exits 2', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
@@ -333,6 +341,8 @@ describe('export: arguments', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: npm run export -- --url URL');
     for (const flag of [
+      '--auth',
+      '--region',
       '--user',
       '--token',
       '--format',
@@ -357,6 +367,93 @@ describe('export: arguments', () => {
       'https://abc.execute-api.eu-west-1.amazonaws.com/prod/api/bounces',
     );
     expect(() => parseExportArgs(['--url', 'http://h?x=1'], {})).toThrow(UsageError);
+  });
+
+  it('--auth iam takes the region from --region, else an execute-api URL, else AWS_REGION', () => {
+    const region = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const parsed = parseExportArgs(['--auth', 'iam', ...args], env);
+      return parsed.help || (parsed.options.auth.kind === 'iam' && parsed.options.auth.region);
+    };
+    const gateway = 'https://abc123.execute-api.ap-southeast-2.amazonaws.com/prod';
+    expect(region(['--url', gateway])).toBe('ap-southeast-2');
+    expect(region(['--url', gateway, '--region', 'us-east-1'])).toBe('us-east-1');
+    expect(region(['--url', 'https://bounces.example.com'], { AWS_REGION: 'eu-central-1' })).toBe(
+      'eu-central-1',
+    );
+  });
+});
+
+describe('export: --auth iam (SigV4)', () => {
+  const REGION = 'eu-west-1';
+  // TEST-ONLY credentials: the fake API knows the secret and recomputes every signature.
+  const KEYS = {
+    accessKeyId: 'AKIDTESTONLY000EXAMPLE',
+    secretAccessKey: 'test-only-secret-key/0123456789abcdefEXAMPLE',
+  };
+  const iam = ['--auth', 'iam', '--region', REGION];
+  const signedApi = (opts: Partial<FakeApiOptions> = {}) =>
+    fakeApi({ sigv4: { region: REGION, credentials: KEYS }, ...opts });
+
+  it('signs every request, retries included, so the whole export passes the signature check', async () => {
+    const api = await signedApi({ failures: { 1: [503] } });
+    const run = await runCli(['--url', api.url, ...iam, '--format', 'jsonl'], { credentials: KEYS });
+    expect(run.stderr).not.toContain('403');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(jsonl(ROWS));
+    expect(api.requests.length).toBe(PAGES.length + 1);
+  });
+
+  it('signs filters with spaces and characters that need encoding exactly as the server decodes them', async () => {
+    const api = await signedApi({ pages: [ROWS.slice(0, 2)] });
+    const run = await runCli(
+      ['--url', api.url, ...iam, '--source', 'pop3:a b+c@example.com', '--email', "o'neil+x@example.com"],
+      { credentials: KEYS },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(api.requests[0]?.searchParams.get('source')).toBe('pop3:a b+c@example.com');
+  });
+
+  it('signs with a session token (temporary credentials), which the signature covers', async () => {
+    const temporary = { ...KEYS, sessionToken: 'test-only-session-token' };
+    const api = await signedApi({ sigv4: { region: REGION, credentials: temporary } });
+    const run = await runCli(['--url', api.url, ...iam], { credentials: temporary });
+    expect(run.code).toBe(0);
+  });
+
+  it('the fake API refuses unsigned requests and wrong signatures, as the gateway does', async () => {
+    const api = await signedApi();
+    const unsigned = await fetch(`${api.url}/api/bounces`);
+    expect(unsigned.status).toBe(403);
+    expect(await unsigned.json()).toEqual({ message: 'Missing Authentication Token' });
+
+    const basic = await runCli(['--url', api.url, ...creds]);
+    expect(basic.code).toBe(1);
+    expect(basic.stderr).toContain('HTTP 403');
+
+    const wrongSecret = await runCli(['--url', api.url, ...iam], {
+      credentials: { ...KEYS, secretAccessKey: 'another-secret' },
+    });
+    expect(wrongSecret.code).toBe(1);
+    expect(wrongSecret.stderr).toContain('signature we calculated does not match');
+
+    const wrongRegion = await runCli(['--url', api.url, '--auth', 'iam', '--region', 'us-east-1'], {
+      credentials: KEYS,
+    });
+    expect(wrongRegion.code).toBe(1);
+  });
+
+  it('fails at once, without retrying, when no credentials can be found', async () => {
+    const api = await signedApi();
+    const run = await runCli(['--url', api.url, ...iam], {
+      credentials: async () => {
+        throw new Error('Could not load credentials from any providers');
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('cannot sign the request (--auth iam): Could not load credentials');
+    expect(run.sleeps).toEqual([]);
+    expect(api.requests).toHaveLength(0);
   });
 });
 
@@ -439,6 +536,30 @@ describe('export: the command (child process)', () => {
     const run = await cli(['--url', api.url, ...creds, '--format', 'jsonl']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(jsonl(ROWS));
+  });
+
+  it('--auth iam signs with the default AWS credential chain (here: the environment)', async () => {
+    const keys = {
+      accessKeyId: 'AKIDTESTONLY000EXAMPLE',
+      secretAccessKey: 'test-only-secret-key/0123456789abcdefEXAMPLE',
+    };
+    const api = await fakeApi({ sigv4: { region: 'eu-west-1', credentials: keys } });
+    const none = join(tempDir(), 'none');
+    const run = await cli(['--url', api.url, '--auth', 'iam', '--format', 'jsonl'], {
+      AWS_ACCESS_KEY_ID: keys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_REGION: 'eu-west-1',
+      // Nothing but the environment may answer: no files of this machine, no instance metadata.
+      AWS_CONFIG_FILE: none,
+      AWS_SHARED_CREDENTIALS_FILE: none,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(jsonl(ROWS));
+    expect(run.stderr + run.stdout).not.toContain(keys.secretAccessKey);
   });
 
   it('exits 1 with the API message on 401 and 2 on a bad flag', async () => {

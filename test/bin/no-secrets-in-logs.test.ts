@@ -1,7 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalService } from '../../bin/local/local-service.js';
+import { CURSOR_KEY_SECRET } from '../../lambdas/core/settings-secrets.js';
 
 const SENDGRID_KEY = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   .publicKey.export({ type: 'spki', format: 'der' })
@@ -26,8 +30,10 @@ describe('secrets never reach responses or logs', () => {
         return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
       });
     }
+    const dataDir = mkdtempSync(join(tmpdir(), 'stmails-secrets-'));
     const service = await startLocalService({
       port: 0,
+      dataDir,
       user: 'ops',
       token: TOKEN,
       logger: new Logger({ logLevel: 'DEBUG' }),
@@ -71,6 +77,14 @@ describe('secrets never reach responses or logs', () => {
       );
       expect(refused.status).toBe(400);
       await call('POST', '/webhooks/bounce', { email: 'a@example.com', source: 'api', type: 'soft' });
+      await call('POST', '/webhooks/bounce', { email: 'b@example.com', source: 'api', type: 'soft' });
+      // Pages sealed with the cursor key, and a forged one refused: none of it shows the key.
+      await call('GET', '/api/bounces?per_page=1');
+      const cursor = JSON.parse(bodies.at(-1) as string).data.next_cursor as string;
+      expect((await call('GET', `/api/bounces?per_page=1&cursor=${cursor}`)).status).toBe(200);
+      expect((await call('GET', `/api/bounces?per_page=1&cursor=${cursor.slice(0, -3)}AAA`)).status).toBe(
+        400,
+      );
       expect(
         (
           await fetch(`${service.url}/api/bounces`, {
@@ -81,8 +95,12 @@ describe('secrets never reach responses or logs', () => {
     } finally {
       await service.close();
     }
+    const stored = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'));
+    const cursorKey = Buffer.from(stored[CURSOR_KEY_SECRET] as string, 'base64');
+    rmSync(dataDir, { recursive: true, force: true });
     const everything = [...written, ...bodies].join('\n');
     expect(written.join('').length).toBeGreaterThan(0);
-    for (const secret of [...SECRETS, TOKEN]) expect(everything).not.toContain(secret);
+    const keyForms = ['base64', 'base64url', 'hex'].map((f) => cursorKey.toString(f as BufferEncoding));
+    for (const secret of [...SECRETS, TOKEN, ...keyForms]) expect(everything).not.toContain(secret);
   });
 });

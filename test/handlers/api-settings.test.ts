@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MASK } from '../../lambdas/core/settings-secrets.js';
+import { CURSOR_KEY_SECRET, MASK } from '../../lambdas/core/settings-secrets.js';
 import { type ApiHarness, apiHarness } from '../support/api-harness.js';
 
 const P256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
@@ -68,6 +68,38 @@ describe('bounce settings API', () => {
     expect(runtime.settings.sendgrid.key).toBe(P256);
   });
 
+  it('keeps the list-cursor key beside the settings secrets: a save neither drops nor shows it', async () => {
+    for (let i = 0; i < 2; i++) {
+      await api.record.bounces.put({
+        id: `01JF${String(i).padStart(22, '0')}`,
+        email: 'c@example.com',
+        type: 'soft',
+        reason: 'unknown',
+        source: 'api',
+        meta: {},
+        created_at: `2026-11-0${i + 1}T00:00:00.000Z`,
+      });
+    }
+    const first = await api.call({ resource: '/api/bounces', query: { per_page: '1' } });
+    const cursor = first.body.data.next_cursor as string;
+    const key = (await api.table.secrets.get())[CURSOR_KEY_SECRET];
+    expect(key).toBeTruthy();
+
+    await put({ postmark: { enabled: true, username: 'pm', password: 'pm-secret-2' } }, '"0"');
+    await put({ postmark: { enabled: false, username: '', password: '' } }, '"1"');
+    expect((await api.table.secrets.get())[CURSOR_KEY_SECRET]).toBe(key);
+    expect(JSON.stringify((await get()).body)).not.toContain(key);
+    const next = await api.call({ resource: '/api/bounces', query: { per_page: '1', cursor } });
+    expect(next.status).toBe(200);
+  });
+
+  it('keeps the stored secret when only whitespace comes back (whitespace is no secret)', async () => {
+    await put({ forwardemail: { enabled: true, key: 'fe-secret-1' } }, '"0"');
+    const res = await put({ forwardemail: { enabled: true, key: '   ' } }, '"1"');
+    expect(res.status).toBe(200);
+    expect((await api.settings.current()).settings.forwardemail.key).toBe('fe-secret-1');
+  });
+
   it('refuses a stale version with 409 and a missing one with 400 naming If-Match', async () => {
     await put({ enabled: false }, '"0"');
     const stale = await put({ enabled: true }, '"0"');
@@ -99,11 +131,22 @@ describe('bounce settings API', () => {
     [{ sendgrid: { enabled: true } }, 'sendgrid.key'],
     [{ postmark: { enabled: true, username: 'u' } }, 'postmark.password'],
     [{ forwardemail: { enabled: true } }, 'forwardemail.key'],
+    [{ sendgrid: { enabled: true, key: ' \t ' } }, 'sendgrid.key'],
+    [{ postmark: { enabled: true, username: '   ', password: 'pm-secret' } }, 'postmark.username'],
+    [{ postmark: { enabled: true, username: 'pm', password: ' \n ' } }, 'postmark.password'],
+    [{ forwardemail: { enabled: true, key: '    ' } }, 'forwardemail.key'],
+    [
+      { mailboxes: [{ enabled: true, host: 'pop.example.com', username: 'b', password: '   ' }] },
+      'mailboxes[0].password',
+    ],
     [{ surprise: 1 }, 'surprise'],
-    [{ mailboxes: [{ host: 'pop.example.com', port: 70000 }] }, 'mailboxes[0].port'],
-    [{ mailboxes: [{ host: 'pop.example.com', scan_interval: '30s' }] }, 'mailboxes[0].scan_interval'],
-    [{ mailboxes: [{ host: 'bad host!' }] }, 'mailboxes[0].host'],
-    [{ mailboxes: [{ host: 'pop.example.com', tls: 'maybe' }] }, 'mailboxes[0].tls'],
+    [{ mailboxes: [{ host: 'pop.example.com', port: 70000, password: 'pw' }] }, 'mailboxes[0].port'],
+    [
+      { mailboxes: [{ host: 'pop.example.com', scan_interval: '30s', password: 'pw' }] },
+      'mailboxes[0].scan_interval',
+    ],
+    [{ mailboxes: [{ host: 'bad host!', password: 'pw' }] }, 'mailboxes[0].host'],
+    [{ mailboxes: [{ host: 'pop.example.com', tls: 'maybe', password: 'pw' }] }, 'mailboxes[0].tls'],
   ])('refuses %j naming %s', async (body, field) => {
     const res = await put(body, '"0"');
     expect(res.status).toBe(400);

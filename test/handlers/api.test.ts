@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
-import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
+import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
+import { queryFingerprint } from '../../lambdas/core/bounce-query.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { effectiveSettings } from '../../lambdas/core/settings.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
@@ -21,7 +23,11 @@ describe('API function: bounces', () => {
       record: recordDepsOver(table),
       settings: {
         get: async () => effectiveSettings({}, undefined),
-        current: async () => ({ settings: effectiveSettings({}, undefined), version: 0 }),
+        current: async () => ({
+          settings: effectiveSettings({}, undefined),
+          version: 0,
+          managed: { ses: { topic_arns: [] } },
+        }),
         save: async () => {
           throw new Error('not used');
         },
@@ -31,7 +37,6 @@ describe('API function: bounces', () => {
         parse: parseBounce,
         state: new DynamoDbMailboxState(table.db, table.tableName),
       },
-      users: new StaticUserStore([]),
       authMode: 'basic',
     });
     handle = (event) => raw(event).catch((error) => errorResponse(error, silentLogger));
@@ -81,6 +86,29 @@ describe('API function: bounces', () => {
     const { status, body } = await call({ resource: '/api/bounces', query });
     expect(status).toBe(400);
     expect(body.message).toMatch(pattern);
+  });
+
+  it('answers a cursor whose start key DynamoDB would refuse (sort key over 1,024 bytes) with a 400 naming cursor', async () => {
+    // Sealed with the service's own key: what a leaked key or a bug could produce, and no 500 either way.
+    const query = { order: 'desc' as const, per_page: 20 };
+    const long = 'x'.repeat(1_100);
+    const cursor = await table.cursors.seal({
+      q: queryFingerprint(query),
+      k: { pk: 'SUB#ann@example.com', sk: `B#${long}`, all_pk: 'BOUNCE', ts: long },
+    });
+    const { status, body } = await call({ resource: '/api/bounces', query: { cursor } });
+    expect(status).toBe(400);
+    expect(body.message).toMatch(/^cursor: /);
+  });
+
+  it('answers a cursor sealed under another key (another deployment, or forged) with a 400 naming cursor', async () => {
+    const page = await call({ resource: '/api/bounces', query: { per_page: '1' } });
+    const foreign = new CursorSigner(new MemorySecretStore());
+    const cursor = await foreign.seal({ q: queryFingerprint({ order: 'desc', per_page: 1 }), k: {} });
+    const { status, body } = await call({ resource: '/api/bounces', query: { cursor } });
+    expect(page.status).toBe(200);
+    expect(status).toBe(400);
+    expect(body.message).toMatch(/^cursor: /);
   });
 
   it('gets one bounce by id', async () => {

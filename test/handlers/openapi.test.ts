@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
+import type { OutboxStore } from '../../lambdas/core/outbound/ports.js';
 import type { BounceStore, SubscriberStore } from '../../lambdas/core/ports.js';
 import { forwardemailProvider } from '../../lambdas/core/providers/forwardemail.js';
 import { postmarkProvider } from '../../lambdas/core/providers/postmark.js';
@@ -181,9 +183,57 @@ describe('OpenAPI document (lambdas/handlers/api/openapi.json)', () => {
   });
 });
 
+const FAILED_EVENT = `msg_${'a'.repeat(32)}`;
+
+/** One event whose stmails delivery is a dead letter and whose SES delivery is still pending. */
+async function seedOutbox(outbox: DynamoDbOutboxStore): Promise<void> {
+  const at = '2026-11-29T10:00:00.000Z';
+  const state = {
+    attempts: 8,
+    next_attempt_at: null,
+    last_attempt_at: at,
+    last_error: 'stmails answered 503',
+    note: null,
+  };
+  await outbox.add({
+    subject: 'b'.repeat(64),
+    seq: `${at}#1#${FAILED_EVENT}`,
+    created_at: at,
+    doc: {
+      type: 'subscriber.blocklisted',
+      timestamp: at,
+      data: {
+        event_id: FAILED_EVENT,
+        subscriber: { uuid: null, email: 'ann@example.com' },
+        action: 'blocklist',
+        bounce: {
+          id: '01JD0000000000000000000001',
+          type: 'hard',
+          reason: 'user_unknown',
+          status: null,
+          source: 'api',
+          campaign_uuid: null,
+        },
+        counts: { type: 'hard', count: 1 },
+      },
+    },
+    deliveries: {
+      stmails: { ...state, status: 'failed' },
+      ses_suppression: {
+        ...state,
+        status: 'pending',
+        attempts: 1,
+        next_attempt_at: '2099-01-01T00:00:00.000Z',
+      },
+    },
+  });
+}
+
 describe('real responses match the OpenAPI document', () => {
   let api: ApiHarness;
   let down: ApiHarness;
+  /** The API while bounce processing is disabled (settings `enabled` false). */
+  let disabled: ApiHarness;
   let webhook: HttpHandler;
   let webhookDown: HttpHandler;
   let settingsOverride: BounceSettings | undefined;
@@ -213,7 +263,15 @@ describe('real responses match the OpenAPI document', () => {
     const webhookDeps = { settings: source, authMode: 'basic' as const, logger: silentLogger };
     webhook = mapErrors(createWebhookBounceHandler({ ...webhookDeps, record: api.record }));
     webhookDown = mapErrors(createWebhookBounceHandler({ ...webhookDeps, record: failing }));
-    down = await apiHarness({ record: failing, settings: broken<SettingsManager>() });
+    down = await apiHarness({
+      record: failing,
+      settings: broken<SettingsManager>(),
+      outbound: { outbox: broken<OutboxStore>() },
+    });
+    await seedOutbox(new DynamoDbOutboxStore(api.table.db, api.table.tableName));
+    disabled = await apiHarness({
+      settings: { get: async () => ({ ...(await api.settings.get()), enabled: false }) } as SettingsManager,
+    });
 
     providerSettings = effectiveSettings(
       { enabled: true, webhooks_enabled: true },
@@ -311,6 +369,23 @@ describe('real responses match the OpenAPI document', () => {
       pathParameters: { uuid },
       ...extra,
     });
+  const stuck = (
+    method: 'GET' | 'POST',
+    uuid: string,
+    extra: Partial<EventOptions> = {},
+    harness: Pick<ApiHarness, 'call'> = api,
+  ) => {
+    const tail = method === 'GET' ? '/stuck' : '/stuck/release';
+    return harness.call({
+      method,
+      resource: `/api/mailboxes/{uuid}${tail}`,
+      path: `/api/mailboxes/${uuid}${tail}`,
+      pathParameters: { uuid },
+      ...extra,
+    });
+  };
+  /** The uuid the service gave the mailbox scanFakeMailbox saved. */
+  let scannedMailbox = '';
   /** Saves a mailbox at an in-process POP3 server holding a bounce and an auto-reply, then scans it. */
   async function scanFakeMailbox(): Promise<Res> {
     const server = await FakePop3Server.start({
@@ -320,7 +395,6 @@ describe('real responses match the OpenAPI document', () => {
     try {
       const { version } = await api.settings.current();
       const mailbox = {
-        uuid: MAILBOX,
         host: server.host,
         port: server.port,
         tls: 'none',
@@ -328,8 +402,10 @@ describe('real responses match the OpenAPI document', () => {
         password: TEST_PASSWORD,
         enabled: true,
       };
-      await api.settings.save({ mailboxes: [mailbox] }, version);
-      return await scan(MAILBOX);
+      // A new mailbox (no uuid): the service assigns its uuid.
+      const saved = await api.settings.save({ mailboxes: [mailbox] }, version);
+      scannedMailbox = saved.settings.mailboxes[0]?.uuid as string;
+      return await scan(scannedMailbox);
     } finally {
       await server.close();
     }
@@ -455,15 +531,33 @@ describe('real responses match the OpenAPI document', () => {
   const UPSERT_SUBS = ['PUT', '/api/subscribers'] as const;
   const GET_SUB = ['GET', '/api/subscribers/{uuid}'] as const;
   const SUB_BOUNCES = ['GET', '/api/subscribers/{uuid}/bounces'] as const;
+  const FIND_SUB = ['GET', '/api/subscribers'] as const;
+  const REENABLE = ['POST', '/api/subscribers/{uuid}/reenable'] as const;
   const DELETE_SUB_BOUNCES = ['DELETE', '/api/subscribers/{uuid}/bounces'] as const;
   const GET_SETTINGS = ['GET', '/api/settings/bounce'] as const;
   const PUT_SETTINGS = ['PUT', '/api/settings/bounce'] as const;
   const OPENAPI = ['GET', '/api/openapi.json'] as const;
   const SCAN = ['POST', '/api/mailboxes/{uuid}/scan'] as const;
+  const STUCK = ['GET', '/api/mailboxes/{uuid}/stuck'] as const;
+  const RELEASE = ['POST', '/api/mailboxes/{uuid}/stuck/release'] as const;
   const SES = ['POST', '/webhooks/service/ses'] as const;
   const SENDGRID = ['POST', '/webhooks/service/sendgrid'] as const;
   const POSTMARK_ROUTE = ['POST', '/webhooks/service/postmark'] as const;
   const FORWARDEMAIL = ['POST', '/webhooks/service/forwardemail'] as const;
+
+  const DELIVERIES = ['GET', '/api/outbound/deliveries'] as const;
+  const RETRY = ['POST', '/api/outbound/deliveries/{id}/retry'] as const;
+  const SCHEMAS = ['GET', '/api/outbound/schemas'] as const;
+  const retry = (id: string, extra: Partial<EventOptions> = {}, harness: Pick<ApiHarness, 'call'> = api) =>
+    harness.call({
+      method: 'POST',
+      resource: '/api/outbound/deliveries/{id}/retry',
+      path: `/api/outbound/deliveries/${id}/retry`,
+      pathParameters: { id },
+      ...extra,
+    });
+  const deliveries = (query: EventOptions['query'], extra: Partial<EventOptions> = {}) =>
+    call({ resource: '/api/outbound/deliveries', query, ...extra });
 
   const c = (
     [method, path]: readonly [string, string],
@@ -474,6 +568,34 @@ describe('real responses match the OpenAPI document', () => {
   ): Case => ({ method, path, status, name, run, ...extra });
 
   const CASES: Case[] = [
+    c(SCHEMAS, 200, 'serves the event schemas', () =>
+      call({ resource: '/api/outbound/schemas', permissions: null }),
+    ),
+    c(DELIVERIES, 200, 'lists the dead letters', () => deliveries({ status: 'failed' }), {
+      also: (res) => expect(JSON.parse(res.text).data.results[0]?.status).toBe('failed'),
+    }),
+    c(DELIVERIES, 200, 'lists the pending deliveries', () => deliveries({ status: 'pending' })),
+    c(DELIVERIES, 400, 'refuses an unknown status', () => deliveries({ status: 'lost' })),
+    c(DELIVERIES, 401, 'refuses a request without a user', () => deliveries({}, { permissions: null })),
+    c(DELIVERIES, 403, 'refuses a user without the permission', () =>
+      deliveries({}, { permissions: ['settings:get'] }),
+    ),
+    c(DELIVERIES, 500, 'answers a storage failure', () =>
+      down.call({ resource: '/api/outbound/deliveries', query: { status: 'failed' } }),
+    ),
+    c(RETRY, 200, 'puts a dead letter back in line', () => retry(`${FAILED_EVENT}.stmails`), {
+      also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ status: 'pending', attempts: 0 }),
+    }),
+    c(RETRY, 400, 'refuses a malformed id', () => retry('nope')),
+    c(RETRY, 401, 'refuses a request without a user', () =>
+      retry(`${FAILED_EVENT}.stmails`, { permissions: null }),
+    ),
+    c(RETRY, 403, 'refuses a user without the permission', () =>
+      retry(`${FAILED_EVENT}.stmails`, { permissions: ['settings:get'] }),
+    ),
+    c(RETRY, 404, 'answers an unknown delivery', () => retry(`msg_${'0'.repeat(32)}.stmails`)),
+    c(RETRY, 409, 'refuses a delivery that is not failed', () => retry(`${FAILED_EVENT}.ses_suppression`)),
+    c(RETRY, 500, 'answers a storage failure', () => retry(`${FAILED_EVENT}.stmails`, {}, down)),
     // POST /webhooks/bounce
     c(WEBHOOK, 200, 'records a bounce', () => post(GOOD_BOUNCE), { request: GOOD_BOUNCE }),
     c(WEBHOOK, 200, 'answers a duplicate', () =>
@@ -637,6 +759,77 @@ describe('real responses match the OpenAPI document', () => {
       down.call({ resource: '/api/subscribers/{uuid}', pathParameters: { uuid: ANN } }),
     ),
 
+    // GET /api/subscribers?email=
+    c(FIND_SUB, 200, 'finds a subscriber by address', () =>
+      call({ resource: '/api/subscribers', query: { email: 'Ann@Example.com' } }),
+    ),
+    c(
+      FIND_SUB,
+      200,
+      'finds the bare record a bounce created, uuid null',
+      () => call({ resource: '/api/subscribers', query: { email: 'carol@example.com' } }),
+      {
+        also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ uuid: null, status: 'blocklisted' }),
+      },
+    ),
+    c(FIND_SUB, 400, 'refuses a lookup without email', () => call({ resource: '/api/subscribers' })),
+    c(FIND_SUB, 401, 'refuses a request without a user', () =>
+      call({ resource: '/api/subscribers', query: { email: 'ann@example.com' }, permissions: null }),
+    ),
+    c(FIND_SUB, 403, 'refuses a user without the permission', () =>
+      call({
+        resource: '/api/subscribers',
+        query: { email: 'ann@example.com' },
+        permissions: ['bounces:get'],
+      }),
+    ),
+    c(FIND_SUB, 404, 'answers an unknown address', () =>
+      call({ resource: '/api/subscribers', query: { email: 'nobody@example.com' } }),
+    ),
+    c(FIND_SUB, 500, 'answers a storage failure', () =>
+      down.call({ resource: '/api/subscribers', query: { email: 'ann@example.com' } }),
+    ),
+
+    // POST /api/subscribers/{uuid}/reenable
+    c(
+      REENABLE,
+      200,
+      're-enables a blocklisted subscriber found by address',
+      () => subscriber('/api/subscribers/{uuid}/reenable', 'carol%40example.com', { method: 'POST' }),
+      {
+        also: (res) => {
+          const data = JSON.parse(res.text).data;
+          expect(data).toMatchObject({ email: 'carol@example.com', status: 'enabled' });
+          expect(data.history.at(-1)).toMatchObject({ action: 'reenabled', by: 'tester' });
+        },
+      },
+    ),
+    c(REENABLE, 200, 're-enables a subscriber found by uuid', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', BOB, { method: 'POST' }),
+    ),
+    c(REENABLE, 400, 'refuses a reference that is neither uuid nor address', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', 'carol', { method: 'POST' }),
+    ),
+    c(REENABLE, 401, 'refuses a request without a user', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', BOB, { method: 'POST', permissions: null }),
+    ),
+    c(REENABLE, 403, 'refuses a user without the permission', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', BOB, {
+        method: 'POST',
+        permissions: ['subscribers:get'],
+      }),
+    ),
+    c(REENABLE, 404, 'answers an unknown subscriber', () =>
+      subscriber('/api/subscribers/{uuid}/reenable', NOBODY, { method: 'POST' }),
+    ),
+    c(REENABLE, 500, 'answers a storage failure', () =>
+      down.call({
+        method: 'POST',
+        resource: '/api/subscribers/{uuid}/reenable',
+        pathParameters: { uuid: BOB },
+      }),
+    ),
+
     // GET /api/subscribers/{uuid}/bounces
     c(SUB_BOUNCES, 200, "lists a subscriber's bounces with every documented filter", () =>
       subscriber('/api/subscribers/{uuid}/bounces', ANN, {
@@ -751,7 +944,7 @@ describe('real responses match the OpenAPI document', () => {
     c(SCAN, 200, 'scans a mailbox on a POP3 server and answers the report', scanFakeMailbox, {
       also: (res) => {
         const report = JSON.parse(res.text).data;
-        expect(report).toMatchObject({ mailbox: MAILBOX, locked: false, on_server: 2, fetched: 2 });
+        expect(report).toMatchObject({ mailbox: scannedMailbox, locked: false, on_server: 2, fetched: 2 });
         expect(report.error).toBeUndefined();
       },
     }),
@@ -761,6 +954,41 @@ describe('real responses match the OpenAPI document', () => {
       scan(MAILBOX, { permissions: ['bounces:get'] }),
     ),
     c(SCAN, 404, 'answers an unknown mailbox', () => scan(NOBODY)),
+    c(SCAN, 503, 'answers while bounce processing is disabled', () =>
+      disabled.call({
+        method: 'POST',
+        resource: '/api/mailboxes/{uuid}/scan',
+        pathParameters: { uuid: MAILBOX },
+      }),
+    ),
+    c(STUCK, 200, 'lists the stuck messages (none)', () => stuck('GET', scannedMailbox), {
+      also: (res) => expect(JSON.parse(res.text).data).toEqual({ results: [] }),
+    }),
+    c(STUCK, 400, 'refuses a uuid that is not a UUID', () => stuck('GET', 'inbox')),
+    c(STUCK, 401, 'refuses a request without a user', () =>
+      stuck('GET', scannedMailbox, { permissions: null }),
+    ),
+    c(STUCK, 403, 'refuses a user without the permission', () =>
+      stuck('GET', scannedMailbox, { permissions: ['webhooks:post_bounce'] }),
+    ),
+    c(STUCK, 404, 'answers an unknown mailbox', () => stuck('GET', NOBODY)),
+    c(STUCK, 500, 'answers a storage failure', () => stuck('GET', scannedMailbox, {}, down)),
+    c(RELEASE, 200, 'releases every stuck message (none)', () => stuck('POST', scannedMailbox), {
+      also: (res) => expect(JSON.parse(res.text).data).toEqual({ released: [] }),
+    }),
+    c(RELEASE, 400, 'refuses a uid that is no POP3 unique-id', () =>
+      stuck('POST', scannedMailbox, { query: { uid: 'two words' } }),
+    ),
+    c(RELEASE, 401, 'refuses a request without a user', () =>
+      stuck('POST', scannedMailbox, { permissions: null }),
+    ),
+    c(RELEASE, 403, 'refuses a user without the permission', () =>
+      stuck('POST', scannedMailbox, { permissions: ['bounces:get'] }),
+    ),
+    c(RELEASE, 404, 'answers a uid that is not stuck', () =>
+      stuck('POST', scannedMailbox, { query: { uid: 'uid-9' } }),
+    ),
+    c(RELEASE, 500, 'answers a storage failure', () => stuck('POST', scannedMailbox, {}, down)),
     c(SCAN, 500, 'answers a storage failure', () =>
       down.call({
         method: 'POST',

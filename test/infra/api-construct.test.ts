@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { AuthMode } from '../../lambdas/handlers/http/permission.js';
@@ -23,7 +23,7 @@ const PUBLIC_ROUTE: Route = { method: 'GET', path: '/api/test-public', fn: 'api'
 
 function build(mode: AuthMode, routes: readonly Route[] = ROUTES) {
   const stack = bareStack();
-  const auth = new ApiAuth(stack, 'Auth', { mode, usersSecretArn: USERS_SECRET, tableName: 'bounces' });
+  const auth = new ApiAuth(stack, 'Auth', { mode, usersSecretArn: USERS_SECRET });
   const functions: Partial<Record<FunctionName, IFunction>> = {};
   for (const route of routes) functions[route.fn] ??= stubFunction(stack, `${route.fn}Fn`);
   const unit = new BounceApi(stack, 'Api', { routes, functions, auth });
@@ -53,10 +53,10 @@ describe.each(['basic', 'iam'] as const)('BounceApi in %s auth mode', (mode) => 
     }
   });
 
-  it('throttles the stage and logs access and errors, never request data', () => {
+  it('throttles every method and logs access and errors, never request data', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
-      MethodSettings: [
+      MethodSettings: Match.arrayWith([
         {
           HttpMethod: '*',
           ResourcePath: '/*',
@@ -64,14 +64,33 @@ describe.each(['basic', 'iam'] as const)('BounceApi in %s auth mode', (mode) => 
           ThrottlingBurstLimit: 200,
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
+          MetricsEnabled: true,
         },
-      ],
+      ]),
     });
     const [stage] = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'));
     if (!stage) throw new Error('no stage');
     const format = JSON.parse((stage.Properties.AccessLogSetting as { Format: string }).Format);
     expect(Object.values(format)).toContain('$context.status');
     expect(JSON.stringify(format)).not.toMatch(/requestBody|header\.Authorization/i);
+  });
+
+  it("gives each provider webhook a throttle of its own above the default (SNS drops what gets a 429), logging as the stage's", () => {
+    const [stage] = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'));
+    const settings = stage?.Properties.MethodSettings as Record<string, unknown>[];
+    const webhooks = routes.filter((r) => r.auth === 'public' && r.path.startsWith('/webhooks/service/'));
+    expect(webhooks.map((r) => r.path)).toContain('/webhooks/service/ses');
+    expect(settings.filter((m) => m.ResourcePath !== '/*')).toEqual(
+      webhooks.map((r) => ({
+        HttpMethod: r.method,
+        ResourcePath: r.path.replaceAll('/', '~1').replace(/^~1/, '/~1'),
+        ThrottlingRateLimit: 200,
+        ThrottlingBurstLimit: 400,
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        MetricsEnabled: true,
+      })),
+    );
   });
 
   it('answers unknown paths 404 {"message": ...}, and its own errors in the same shape', () => {
@@ -115,7 +134,7 @@ describe.each(['basic', 'iam'] as const)('BounceApi in %s auth mode', (mode) => 
 
     it("gives the authorizer the users secret's ARN and no grant of its own (the stack grants the read)", () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: { USERS_SECRET_ARN: USERS_SECRET, TABLE_NAME: 'bounces' } },
+        Environment: { Variables: Match.objectLike({ USERS_SECRET_ARN: USERS_SECRET }) },
       });
       const fn = auth.authorizerFunction;
       if (!fn) throw new Error('no authorizer function');
@@ -137,7 +156,7 @@ describe('BounceApi route checks', () => {
   it('refuses a route whose function was not built', () => {
     expect(() => {
       const stack = bareStack();
-      const auth = new ApiAuth(stack, 'Auth', { mode: 'iam', usersSecretArn: USERS_SECRET, tableName: 't' });
+      const auth = new ApiAuth(stack, 'Auth', { mode: 'iam', usersSecretArn: USERS_SECRET });
       new BounceApi(stack, 'Api', { routes: [PUBLIC_ROUTE], functions: {}, auth });
     }).toThrow(/names function 'api'/);
   });

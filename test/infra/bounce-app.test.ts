@@ -1,4 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../lib/bounce-app.js';
@@ -60,6 +61,18 @@ describe('the CDK app (bin/app.ts)', () => {
     vi.stubEnv('CDK_DEFAULT_REGION', 'us-west-2');
     const cli = buildApp(testApp());
     expect([cli.account, cli.region]).toEqual(['111122223333', 'us-west-2']);
+  });
+
+  it('synthesises in a China region with no ARN of the aws partition written into the template', () => {
+    vi.stubEnv('CDK_DEFAULT_ACCOUNT', '111122223333');
+    vi.stubEnv('CDK_DEFAULT_REGION', 'cn-north-1');
+    const app = testApp({ alarmEmail: 'ops@example.com', sesIdentities: 'example.cn' });
+    const stack = buildApp(app);
+    expect(() => app.synth()).not.toThrow();
+    const template = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(template).not.toContain('arn:aws:');
+    // The ARNs the stack formats itself carry the region's partition.
+    expect(template).toContain('arn:aws-cn:cloudwatch:cn-north-1:111122223333:alarm:*');
   });
 
   it('refuses context values it does not understand', () => {

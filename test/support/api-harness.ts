@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
+import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
-import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
-import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
 import { SettingsService } from '../../lambdas/core/settings-service.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import type { Deps } from '../../lambdas/handlers/deps.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
+import type { HttpContext } from '../../lambdas/handlers/http/types.js';
 import type { MailboxDeps } from '../../lambdas/handlers/mailbox-deps.js';
 import { recordDepsOver, type TestTable, testTable } from './dynamodb.js';
 import { apiEvent, type EventOptions } from './events.js';
@@ -33,7 +33,8 @@ export interface ApiHarness {
   record: RecordDeps;
   clock: FakeClock;
   settings: SettingsService;
-  call(options: EventOptions): Promise<ApiResponse>;
+  /** `context`: the Lambda context's remaining time, as a route that budgets its time reads it. */
+  call(options: EventOptions, context?: HttpContext): Promise<ApiResponse>;
 }
 
 export interface ApiResponse {
@@ -45,13 +46,17 @@ export interface ApiResponse {
 }
 
 /** The API function over a fresh dynalite table, called with proxy events; errors mapped as in Lambda. */
-export async function apiHarness(overrides: Partial<ApiDeps> = {}): Promise<ApiHarness> {
+export async function apiHarness(
+  overrides: Partial<ApiDeps> & { mailboxParts?: Partial<MailboxDeps> } = {},
+): Promise<ApiHarness> {
+  const { mailboxParts, ...rest } = overrides;
   const table = await testTable();
   const clock = new FakeClock();
   const record: RecordDeps = recordDepsOver(table, clock);
   const settings = new SettingsService(
     new DynamoDbSettingsRepository(table.db, table.tableName),
-    new MemorySecretStore(),
+    // The store the bounce store keeps its cursor key in, as one secret holds both in AWS.
+    table.secrets,
     clock,
     {
       deployDefaults: { enabled: true, webhooks_enabled: true },
@@ -65,19 +70,20 @@ export async function apiHarness(overrides: Partial<ApiDeps> = {}): Promise<ApiH
       connector: new Pop3MailboxClient({ timeoutMs: 5_000, ca: TEST_CERT }),
       parse: parseBounce,
       state: new DynamoDbMailboxState(table.db, table.tableName),
+      ...mailboxParts,
     },
-    users: new StaticUserStore([]),
     authMode: 'basic',
-    ...overrides,
+    outbound: { outbox: new DynamoDbOutboxStore(table.db, table.tableName) },
+    ...rest,
   } as ApiDeps);
   return {
     table,
     record,
     clock,
     settings,
-    async call(options) {
-      const res = await handle(apiEvent({ permissions: ALL_PERMISSIONS, ...options })).catch((error) =>
-        errorResponse(error, silentLogger),
+    async call(options, context) {
+      const res = await handle(apiEvent({ permissions: ALL_PERMISSIONS, ...options }), context).catch(
+        (error) => errorResponse(error, silentLogger),
       );
       let body: unknown;
       try {

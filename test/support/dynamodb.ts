@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { ensureTable, localClientConfig } from '../../bin/local/local-dynamodb.js';
+import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
+import { createDynamoDbClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
+import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import type { Clock } from '../../lambdas/core/ports.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
@@ -26,6 +28,9 @@ export interface TestTable {
   resetCommands(): void;
   subscribers: DynamoDbSubscriberStore;
   bounces: DynamoDbBounceStore;
+  /** Where the bounce store keeps its cursor key: tests read it to seal cursors of their own. */
+  secrets: MemorySecretStore;
+  cursors: CursorSigner;
 }
 
 /** A fresh table in the run's dynalite, with a client that records every command it sends. */
@@ -34,7 +39,7 @@ export async function testTable(): Promise<TestTable> {
   const endpoint = inject('ddbEndpoint');
   const tableName = `t-${randomUUID()}`;
   await ensureTable(endpoint, tableName);
-  const client = new DynamoDBClient(localClientConfig(endpoint));
+  const client = createDynamoDbClient(localClientConfig(endpoint));
   const commands: string[] = [];
   // Depth of the chain each command ends: a command sent after others were answered is one deeper.
   let settledDepth = 0;
@@ -57,6 +62,8 @@ export async function testTable(): Promise<TestTable> {
     { step: 'initialize', name: 'countCommands' },
   );
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const secrets = new MemorySecretStore();
+  const cursors = new CursorSigner(secrets);
   return {
     tableName,
     endpoint,
@@ -71,7 +78,9 @@ export async function testTable(): Promise<TestTable> {
       deepest = 0;
     },
     subscribers: new DynamoDbSubscriberStore(db, tableName),
-    bounces: new DynamoDbBounceStore(db, tableName),
+    bounces: new DynamoDbBounceStore(db, tableName, cursors),
+    secrets,
+    cursors,
   };
 }
 

@@ -36,6 +36,11 @@ export interface FakePop3Options {
   replies?: Record<string, string>;
   /** Bytes sent in clear right after `+OK` to STLS (an injection a client must refuse). */
   afterStls?: string;
+  /**
+   * At QUIT, hang up without answering: `drop` before applying the deletions (the server died in the
+   * AUTHORIZATION-to-UPDATE step), `apply-and-drop` after applying them (the reply was lost).
+   */
+  quit?: 'drop' | 'apply-and-drop';
 }
 
 export interface FakeSession {
@@ -285,9 +290,12 @@ class Conversation {
   }
 
   private quit(): Reply {
+    const hangUp = this.fake.options.quit;
+    if (hangUp === 'drop') return { data: '', after: () => this.io.destroy() };
     // RFC 1939 §6: the UPDATE state, entered only from TRANSACTION.
     const gone = new Set([...this.deleted].map((n) => this.drop?.[n - 1]));
     this.fake.mailbox = this.fake.mailbox.filter((m) => !gone.has(m));
+    if (hangUp === 'apply-and-drop') return { data: '', after: () => this.io.destroy() };
     return { data: '+OK bye\r\n', after: () => this.io.end() };
   }
 }

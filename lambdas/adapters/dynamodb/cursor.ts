@@ -1,41 +1,37 @@
-import { createHash } from 'node:crypto';
 import { type BounceQuery, queryFingerprint } from '../../core/bounce-query.js';
 import { ValidationError } from '../../core/errors.js';
+import type { CursorSigner } from '../cursor-signer.js';
+import { LIST_INDEXES } from './table.js';
 
 type Key = Record<string, string>;
 
-const KEY_VALUE = /^[\x20-\x7e]{1,1100}$/;
+/** DynamoDB's limits on key values, in UTF-8 bytes; a start key beyond them fails the whole Query. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+const SORT_KEYS = new Set<string>(['sk', ...LIST_INDEXES.map((index) => index.sk)]);
 
-function checksum(payload: string): string {
-  return createHash('sha256').update(payload).digest('base64url').slice(0, 16);
+function invalid(): ValidationError {
+  return new ValidationError('cursor', 'is not a cursor this listing returned');
 }
 
 /**
- * A cursor is the DynamoDB LastEvaluatedKey plus the query it belongs to, checksummed. It is opaque
- * to callers; a cursor that was altered or that belongs to other filters is refused with a 400, and
- * its key must lie in the partition the current query reads, so it can only skip within that query.
+ * A cursor is the DynamoDB LastEvaluatedKey plus the query it belongs to, sealed with the service's
+ * HMAC key. It is opaque to callers; a cursor that was altered, made up or belongs to other filters
+ * is refused with a 400, and its key must lie in the partition the current query reads and within
+ * DynamoDB's key limits, so a start key never fails the Query itself.
  */
-export function encodeCursor(query: BounceQuery, key: Key): string {
-  const payload = JSON.stringify({ q: queryFingerprint(query), k: key });
-  return Buffer.from(JSON.stringify({ p: payload, c: checksum(payload) })).toString('base64url');
+export function encodeCursor(signer: CursorSigner, query: BounceQuery, key: Key): Promise<string> {
+  return signer.seal({ q: queryFingerprint(query), k: key });
 }
 
-export function decodeCursor(
+export async function decodeCursor(
+  signer: CursorSigner,
   query: BounceQuery,
   cursor: string,
   expectedKeys: Record<string, string | null>,
-): Key {
-  const invalid = () => new ValidationError('cursor', 'is not a cursor this listing returned');
-  let payload: string;
-  let parsed: { q?: unknown; k?: unknown };
-  try {
-    const outer = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof outer?.p !== 'string' || outer.c !== checksum(outer.p)) throw invalid();
-    payload = outer.p;
-    parsed = JSON.parse(payload);
-  } catch {
-    throw invalid();
-  }
+): Promise<Key> {
+  const parsed = (await signer.open(cursor)) as { q?: unknown; k?: unknown } | null;
+  if (typeof parsed !== 'object' || parsed === null) throw invalid();
   if (parsed.q !== queryFingerprint(query)) {
     throw new ValidationError('cursor', 'belongs to other filters or order; start again without it');
   }
@@ -44,7 +40,9 @@ export function decodeCursor(
   const entries = Object.entries(key);
   if (entries.length !== Object.keys(expectedKeys).length) throw invalid();
   for (const [name, value] of entries) {
-    if (!(name in expectedKeys) || typeof value !== 'string' || !KEY_VALUE.test(value)) throw invalid();
+    if (!(name in expectedKeys) || typeof value !== 'string' || value === '') throw invalid();
+    const limit = SORT_KEYS.has(name) ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
+    if (Buffer.byteLength(value) > limit) throw invalid();
     const fixed = expectedKeys[name];
     if (fixed !== null && fixed !== value) throw invalid();
   }

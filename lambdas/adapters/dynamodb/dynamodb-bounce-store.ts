@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -6,6 +7,7 @@ import { claimsOwnKey } from '../../core/bounce-id.js';
 import type { BounceFilters, BounceQuery } from '../../core/bounce-query.js';
 import { InternalError } from '../../core/errors.js';
 import type { BouncePage, BounceStore, PutResult } from '../../core/ports.js';
+import type { CursorSigner } from '../cursor-signer.js';
 import { batchGet } from './batch.js';
 import { bounceToItem, type Item, itemToBounce } from './bounce-item.js';
 import { isConditionFailure, storage } from './client.js';
@@ -18,6 +20,7 @@ export class DynamoDbBounceStore implements BounceStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly cursors: CursorSigner,
   ) {}
 
   /** Puts the item unless it exists; true when this call wrote it. */
@@ -51,13 +54,16 @@ export class DynamoDbBounceStore implements BounceStore {
 
   async put(bounce: Bounce): Promise<PutResult> {
     if (!bounce.event_key || claimsOwnKey(bounce)) {
-      const put = await this.putUnlessExists(bounceToItem(bounce), 'store bounce');
+      // Every delivery of one event names the same item, so the item says which call wrote it: a
+      // failed condition on our own write (the SDK retried a put whose answer was lost) is no duplicate.
+      const writer = randomBytes(9).toString('base64url');
+      const put = await this.putUnlessExists({ ...bounceToItem(bounce), writer }, 'store bounce');
       // Without an event key the id is fresh: a failed condition can only be a retried put of our own.
       if (put.written || !bounce.event_key) return { bounce, duplicate: false };
       // The bounce's own item is the claim: whoever wrote it first (also in a race lost just now) wins.
       const existing = put.existing ?? (await this.readItem(keys.bounce(bounce), 'read stored bounce'));
       if (!existing) throw new InternalError(`bounce ${bounce.id} vanished while being stored`);
-      return { bounce: itemToBounce(existing), duplicate: true };
+      return { bounce: itemToBounce(existing), duplicate: existing.writer !== writer };
     }
     // No time from the event, so a redelivery brings another id: an event item claims the key and
     // remembers the bounce as first stored, and a redelivery resolves to that one.
@@ -75,7 +81,8 @@ export class DynamoDbBounceStore implements BounceStore {
     if (!stored) throw new InternalError(`event item ${bounce.event_key} holds no bounce`);
     // The first delivery may have stopped between claiming the key and storing the bounce.
     if (existing?.deleted !== true) await this.restore(stored);
-    return { bounce: stored, duplicate: true };
+    // A claim holding this very bounce was written by this call: an attempt whose answer was lost.
+    return { bounce: stored, duplicate: stored.id !== bounce.id };
   }
 
   async restore(bounce: Bounce): Promise<void> {
@@ -151,7 +158,9 @@ export class DynamoDbBounceStore implements BounceStore {
   }
 
   list(query: BounceQuery): Promise<BouncePage> {
-    return listBounces(this.db, this.table, query, (bounces) => this.withSubscriberStatus(bounces));
+    return listBounces(this.db, this.table, this.cursors, query, (bounces) =>
+      this.withSubscriberStatus(bounces),
+    );
   }
 
   async deleteByIds(ids: readonly string[]): Promise<number> {
@@ -170,6 +179,7 @@ export class DynamoDbBounceStore implements BounceStore {
     const page = await listBounces(
       this.db,
       this.table,
+      this.cursors,
       { ...filters, order: 'asc', per_page: limit },
       async (b) => b.map((bounce) => ({ ...bounce, subscriber_status: null })),
     );

@@ -1,15 +1,18 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Bounce, BounceType } from '../../core/bounce.js';
 import { claimsOwnKey } from '../../core/bounce-id.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
-import type { Subscriber } from '../../core/subscriber.js';
+import type { ReenabledEntry, Subscriber } from '../../core/subscriber.js';
 import { batchDelete, batchGet } from './batch.js';
 import type { Item } from './bounce-item.js';
 import { isConditionFailure, storage } from './client.js';
@@ -130,21 +133,36 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
   }
 
   async applyAction(change: ActionChange): Promise<boolean> {
+    const key = keys.subscriber(change.subscriber.email);
     try {
       await storage('apply action', () =>
         this.db.send(
           new UpdateCommand({
             TableName: this.table,
-            Key: keys.subscriber(change.subscriber.email),
+            Key: key,
             ...actionUpdate(change),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // The condition also fails when this very claim was written by an earlier attempt whose answer
+      // was lost (the SDK retried it): the claim naming this bounce is ours, so the action goes on.
+      // DynamoDB hands back the item with the failure; emulators that do not (dynalite) cost a read.
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      const item = old ? unmarshall(old) : await this.read(key);
+      const fired = (item?.fired as Subscriber['fired'] | undefined)?.[change.entry.type];
+      return fired?.bounce_id === change.entry.bounce_id && fired.at === change.entry.at;
     }
+  }
+
+  private async read(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const res = await storage('read subscriber', () =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
+    );
+    return res.Item;
   }
 
   async markEmitted(email: string, type: BounceType, bounceId: string): Promise<void> {
@@ -190,6 +208,34 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`subscriber ${email} not found`);
+      throw error;
+    }
+  }
+
+  async reenable(email: string, entry: ReenabledEntry): Promise<void> {
+    try {
+      await storage('re-enable subscriber', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.subscriber(email),
+            UpdateExpression:
+              'SET #status = :enabled, fired = :none, rearmed_at = :at, updated_at = :at, ' +
+              'history = list_append(if_not_exists(history, :empty), :entry)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':enabled': 'enabled',
+              ':none': {},
+              ':at': entry.at,
+              ':empty': [],
+              ':entry': [entry],
+            },
           }),
         ),
       );

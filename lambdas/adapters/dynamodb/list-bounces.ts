@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } fro
 import { BOUNCE_TYPES, type Bounce, type ListedBounce } from '../../core/bounce.js';
 import type { BounceQuery } from '../../core/bounce-query.js';
 import type { BouncePage } from '../../core/ports.js';
+import type { CursorSigner } from '../cursor-signer.js';
 import { type Item, itemToBounce, positionOf } from './bounce-item.js';
 import { storage } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -218,14 +219,15 @@ function outOfRounds(
 export async function listBounces(
   db: DynamoDBDocumentClient,
   table: string,
+  cursors: CursorSigner,
   q: BounceQuery,
   addStatus: (bounces: Bounce[]) => Promise<ListedBounce[]>,
 ): Promise<BouncePage> {
-  const after = q.cursor ? decodeCursor(q, q.cursor, { after: null }).after : undefined;
+  const after = q.cursor ? (await decodeCursor(cursors, q, q.cursor, { ts: null })).ts : undefined;
   const streams = streamsFor(table, q, planQuery(q), after);
   const { items, next } = await merge(db, streams, q.order, q.per_page, after);
   return {
     results: await addStatus(items.map(itemToBounce)),
-    next_cursor: next === null ? null : encodeCursor(q, { after: next }),
+    next_cursor: next === null ? null : await encodeCursor(cursors, q, { ts: next }),
   };
 }

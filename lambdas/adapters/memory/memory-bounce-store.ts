@@ -2,6 +2,7 @@ import { BOUNCE_TYPES, type Bounce, type BounceType, type ListedBounce } from '.
 import { claimsOwnKey } from '../../core/bounce-id.js';
 import type { BounceFilters, BounceQuery } from '../../core/bounce-query.js';
 import type { BouncePage, BounceStore, PutResult } from '../../core/ports.js';
+import type { CursorSigner } from '../cursor-signer.js';
 import { decodeCursor, encodeCursor } from './memory-cursor.js';
 import type { MemoryState } from './memory-state.js';
 
@@ -23,7 +24,10 @@ function matches(b: Bounce, f: BounceFilters): boolean {
 
 /** BounceStore over process memory, with the DynamoDB store's semantics (see ports.ts). */
 export class MemoryBounceStore implements BounceStore {
-  constructor(private readonly state: MemoryState) {}
+  constructor(
+    private readonly state: MemoryState,
+    private readonly cursors: CursorSigner,
+  ) {}
 
   async put(bounce: Bounce): Promise<PutResult> {
     if (!bounce.event_key) {
@@ -71,7 +75,7 @@ export class MemoryBounceStore implements BounceStore {
   }
 
   async list(query: BounceQuery): Promise<BouncePage> {
-    const after = query.cursor ? decodeCursor(query, query.cursor) : undefined;
+    const after = query.cursor ? await decodeCursor(this.cursors, query, query.cursor) : undefined;
     const beyond = (b: Bounce) =>
       after === undefined || (query.order === 'asc' ? sortKey(b) > after : sortKey(b) < after);
     const rest = this.sorted(query, query.order).filter(beyond);
@@ -79,7 +83,8 @@ export class MemoryBounceStore implements BounceStore {
     const last = page.at(-1);
     return {
       results: page.map((b) => this.listed(b)),
-      next_cursor: last && rest.length > page.length ? encodeCursor(query, sortKey(last)) : null,
+      next_cursor:
+        last && rest.length > page.length ? await encodeCursor(this.cursors, query, sortKey(last)) : null,
     };
   }
 

@@ -1,22 +1,21 @@
 import { type BounceQuery, queryFingerprint } from '../../core/bounce-query.js';
 import { ValidationError } from '../../core/errors.js';
+import type { CursorSigner } from '../cursor-signer.js';
 
 /**
  * The position after the last bounce of a page (`created_at#id`, the listing's sort key) bound to the
- * query's filters and order. Not checksummed: nothing here is reachable by a caller across a trust
- * boundary, and a forged position can only skip within the same query.
+ * query's filters and order, sealed like the DynamoDB store's cursors so both refuse the same ones.
  */
-export function encodeCursor(query: BounceQuery, after: string): string {
-  return Buffer.from(JSON.stringify({ q: queryFingerprint(query), a: after })).toString('base64url');
+export function encodeCursor(signer: CursorSigner, query: BounceQuery, after: string): Promise<string> {
+  return signer.seal({ q: queryFingerprint(query), a: after });
 }
 
-export function decodeCursor(query: BounceQuery, cursor: string): string {
-  let parsed: { q?: unknown; a?: unknown };
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new ValidationError('cursor', 'is not a cursor this listing returned');
-  }
+export async function decodeCursor(
+  signer: CursorSigner,
+  query: BounceQuery,
+  cursor: string,
+): Promise<string> {
+  const parsed = (await signer.open(cursor)) as { q?: unknown; a?: unknown } | null;
   if (typeof parsed?.q !== 'string' || typeof parsed.a !== 'string') {
     throw new ValidationError('cursor', 'is not a cursor this listing returned');
   }

@@ -1,7 +1,7 @@
 import type { BounceType } from '../../core/bounce.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
-import type { Subscriber } from '../../core/subscriber.js';
+import type { ReenabledEntry, Subscriber } from '../../core/subscriber.js';
 import type { MemoryState } from './memory-state.js';
 
 /**
@@ -86,7 +86,19 @@ export class MemorySubscriberStore implements SubscriberStore {
     if (changes.name !== undefined) stored.name = changes.name;
     if (changes.status !== undefined) stored.status = changes.status;
     if (changes.lists !== undefined) stored.lists = { ...changes.lists };
+    if (changes.fired !== undefined) stored.fired = structuredClone(changes.fired);
+    if (changes.rearmed_at !== undefined) stored.rearmed_at = changes.rearmed_at;
     stored.updated_at = at;
     this.state.indexUuid(stored);
+  }
+
+  async reenable(email: string, entry: ReenabledEntry): Promise<void> {
+    const stored = this.state.subscribers.get(email);
+    if (!stored) throw new NotFoundError(`subscriber ${email} not found`);
+    stored.status = 'enabled';
+    stored.fired = {};
+    stored.rearmed_at = entry.at;
+    stored.history.push({ ...entry });
+    stored.updated_at = entry.at;
   }
 }

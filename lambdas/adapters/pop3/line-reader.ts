@@ -60,9 +60,10 @@ export class LineReader {
 
   /**
    * The next line. Rejects with a `timeout` Pop3Error when none is complete within `timeoutMs`, so a
-   * stalled server cannot hang the caller; `what` names the awaited reply in that error.
+   * stalled server cannot hang the caller; `what` names the awaited reply in that error, unless
+   * `timeoutMessage` replaces its text.
    */
-  read(timeoutMs: number, what: string): Promise<Buffer> {
+  read(timeoutMs: number, what: string, timeoutMessage?: string): Promise<Buffer> {
     const ready = this.take();
     if (ready) return Promise.resolve(ready);
     if (this.failure) return Promise.reject(this.failure);
@@ -70,7 +71,12 @@ export class LineReader {
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = null;
-        reject(new Pop3Error('timeout', `no ${what} from the POP3 server within ${timeoutMs} ms`));
+        reject(
+          new Pop3Error(
+            'timeout',
+            timeoutMessage ?? `no ${what} from the POP3 server within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       this.waiter = { resolve, reject, timer };
     });

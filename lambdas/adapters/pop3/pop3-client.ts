@@ -24,6 +24,11 @@ export interface Pop3ConnectOptions extends Omit<TransportOptions, 'timeoutMs'> 
   timeoutMs?: number;
   /** Largest multi-line reply accepted, e.g. one message (default 64 MiB). */
   maxResponseBytes?: number;
+  /**
+   * Epoch ms by which every connect and read ends, whatever `timeoutMs` would allow: the caller's own
+   * time runs out then (a Lambda function's timeout), and a server that stalls must not outlast it.
+   */
+  deadlineAt?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -39,6 +44,7 @@ export class Pop3Client {
   private socket: net.Socket;
   private readonly reader: LineReader;
   private readonly timeoutMs: number;
+  private readonly deadlineAt: number | undefined;
   private readonly maxResponseBytes: number;
   private queue: Promise<unknown> = Promise.resolve();
   private secrets: string[] = [];
@@ -46,6 +52,7 @@ export class Pop3Client {
 
   private constructor(pending: PendingSocket, options: Pop3ConnectOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.deadlineAt = options.deadlineAt;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.reader = new LineReader(this.maxResponseBytes);
     this.socket = pending.socket;
@@ -54,7 +61,9 @@ export class Pop3Client {
 
   /** Connects, reads the greeting and, for `starttls`, upgrades the connection before any login. */
   static async connect(options: Pop3ConnectOptions): Promise<Pop3Client> {
-    const transport = { ...options, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const left = options.deadlineAt === undefined ? timeoutMs : options.deadlineAt - Date.now();
+    const transport = { ...options, timeoutMs: Math.max(0, Math.min(timeoutMs, left)) };
     const pending = openSocket(transport);
     const client = new Pop3Client(pending, options);
     try {
@@ -176,7 +185,14 @@ export class Pop3Client {
   }
 
   private async status(verb: string): Promise<Status> {
-    return parseStatus(await this.reader.read(this.timeoutMs, `reply to ${verb}`), verb, this.redact);
+    return parseStatus(await this.read(`reply to ${verb}`), verb, this.redact);
+  }
+
+  /** The next line, within the read timeout and before the caller's deadline, whichever comes first. */
+  private read(what: string): Promise<Buffer> {
+    const left = this.deadlineAt === undefined ? Number.POSITIVE_INFINITY : this.deadlineAt - Date.now();
+    if (left >= this.timeoutMs) return this.reader.read(this.timeoutMs, what);
+    return this.reader.read(Math.max(0, left), what, `the scan's time ran out waiting for the ${what}`);
   }
 
   private send(verb: string, arg?: string): void {
@@ -203,7 +219,7 @@ export class Pop3Client {
   private async multi(verb: string, arg?: string): Promise<Buffer> {
     await this.simple(verb, arg);
     const decoder = new MultilineDecoder(this.maxResponseBytes);
-    while (!decoder.push(await this.reader.read(this.timeoutMs, `${verb} data`)));
+    while (!decoder.push(await this.read(`${verb} data`)));
     return decoder.body();
   }
 

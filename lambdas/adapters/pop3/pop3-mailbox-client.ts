@@ -1,3 +1,4 @@
+import type { SessionLimits } from '../../core/mailbox/ports.js';
 import { Pop3Error } from './errors.js';
 import type { MailboxClient, MailboxConnection, MailboxMessage, MailboxSession } from './mailbox-client.js';
 import { Pop3Client } from './pop3-client.js';
@@ -16,8 +17,9 @@ export interface Pop3MailboxClientOptions {
 export class Pop3MailboxClient implements MailboxClient {
   constructor(private readonly options: Pop3MailboxClientOptions = {}) {}
 
-  async open(mailbox: MailboxConnection): Promise<MailboxSession> {
+  async open(mailbox: MailboxConnection, limits: SessionLimits = {}): Promise<MailboxSession> {
     const client = await Pop3Client.connect({
+      ...(limits.timeLimitMs !== undefined ? { deadlineAt: Date.now() + limits.timeLimitMs } : {}),
       host: mailbox.host,
       port: mailbox.port,
       tls: mailbox.tls,

@@ -15,6 +15,21 @@ export interface MailboxMessage {
 }
 
 /**
+ * Why a session failed, as the connector's errors say in their `code` (the POP3 adapter's Pop3Error):
+ * `auth` the server refused the credentials, `server` it refused one command, `protocol` it broke the
+ * protocol, `connection`, `tls` and `timeout` the network or the server's silence.
+ */
+export type MailboxErrorCode = 'auth' | 'server' | 'timeout' | 'protocol' | 'connection' | 'tls';
+
+export interface SessionLimits {
+  /**
+   * Every connect and read of the session ends within this many ms from `open`, so a stalled server
+   * cannot outlast the function that scans; a read cut short rejects with code `timeout`.
+   */
+  timeLimitMs?: number;
+}
+
+/**
  * One logged-in session. Nothing is removed from the server before `commit`; a session that ends any
  * other way (`close`, a crash, a timeout) leaves every message in place. Methods reject with a
  * BounceError of kind `internal` (the POP3 adapter's Pop3Error, whose `code` tells why).
@@ -26,7 +41,10 @@ export interface MailboxSession {
   fetch(uid: string): Promise<Uint8Array>;
   /** Marks the message for deletion at `commit`. */
   delete(uid: string): Promise<void>;
-  /** Applies the deletions and ends the session; rejects if the server could not apply them. */
+  /**
+   * Applies the deletions and ends the session (POP3 QUIT). Rejects if the server did not confirm: it
+   * may then have applied all, some or none of them.
+   */
   commit(): Promise<void>;
   /** Ends the session without deleting anything. Safe to call at any time, more than once. */
   close(): void;
@@ -34,7 +52,7 @@ export interface MailboxSession {
 
 export interface MailboxConnector {
   /** Connects and logs in; rejects with code `auth` when the server refuses the credentials. */
-  open(mailbox: MailboxConnection): Promise<MailboxSession>;
+  open(mailbox: MailboxConnection, limits?: SessionLimits): Promise<MailboxSession>;
 }
 
 /** What the parser says of one message (the fields the scanner needs). */
@@ -57,8 +75,12 @@ export interface ParsedMail {
 
 export type MailParser = (raw: Uint8Array) => Promise<ParsedMail>;
 
-/** Why a message stays on the server, remembered per UIDL so it is not fetched again. */
-export type UidStatus = 'failed' | 'stuck' | 'unattributed' | 'kept';
+/**
+ * Why a message stays on the server, remembered per UIDL so it is not fetched again. `deleting`: it was
+ * settled (its bounces stored) and deleted, but the server did not confirm the deletion; a later scan
+ * that still finds it deletes it again without fetching or counting it a second time.
+ */
+export type UidStatus = 'failed' | 'stuck' | 'unattributed' | 'kept' | 'deleting';
 
 export interface UidState {
   status: UidStatus;

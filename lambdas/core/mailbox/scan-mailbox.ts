@@ -11,7 +11,7 @@ import type {
   ParsedMail,
   UidState,
 } from './ports.js';
-import { emptyReport, type ScanReport } from './scan-report.js';
+import { emptyReport, type ScanFailure, type ScanReport } from './scan-report.js';
 
 export interface ScanDeps {
   record: RecordDeps;
@@ -25,6 +25,8 @@ export interface ScanOptions {
   owner: string;
   /** Stop fetching after this time, so the scan ends inside the function's timeout. */
   deadline: Date;
+  /** Every read and connect of the mail session ends by then, whatever the server does (see scanTimes). */
+  finishBy?: Date;
   /** How long the lease lasts if the scan dies without releasing it. */
   leaseMs: number;
 }
@@ -99,6 +101,15 @@ async function handle(
   return 'delete';
 }
 
+/** The alarm kind of an error that ended a scan, from the connector's `code` (MailboxErrorCode). */
+export function failureOf(error: unknown): ScanFailure {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'auth') return 'login';
+  if (code === 'connection' || code === 'tls' || code === 'timeout') return 'connection';
+  if (code === 'protocol' || code === 'server') return 'protocol';
+  return 'internal';
+}
+
 async function fail(
   deps: ScanDeps,
   box: string,
@@ -121,7 +132,9 @@ async function fail(
  * delayed notices). Human mail and unattributable bounces stay untouched and are not fetched again;
  * a message that keeps failing is skipped as `stuck` after 3 attempts. Deletions take effect only at
  * a clean QUIT, so a dropped connection deletes nothing, and event keys keep the re-fetch from
- * counting twice.
+ * counting twice. A message counts as deleted only once QUIT succeeded; when QUIT fails the server may
+ * or may not have deleted what was marked, so those messages are reported as `deletions_uncertain` and
+ * remembered as `deleting`: a later scan that still finds them deletes them without fetching them.
  */
 export async function scanMailbox(
   deps: ScanDeps,
@@ -137,8 +150,13 @@ export async function scanMailbox(
     return { ...report, locked: true };
   }
   let session: MailboxSession | undefined;
+  // DELE'd in this session: deleted only once QUIT succeeds.
+  const marked: string[] = [];
   try {
-    session = await deps.connector.open(mailbox);
+    const limits = options.finishBy
+      ? { timeLimitMs: Math.max(0, options.finishBy.getTime() - now().getTime()) }
+      : undefined;
+    session = await deps.connector.open(mailbox, limits);
     const listing = await session.list();
     report.on_server = listing.length;
     const states = await deps.state.states(box);
@@ -148,12 +166,19 @@ export async function scanMailbox(
       [...states.keys()].filter((uid) => !onServer.has(uid)),
     );
     const open = session;
+    // Settled earlier, but their QUIT failed and the server kept them: delete without fetching again.
+    for (const { uid } of listing) {
+      if (states.get(uid)?.status !== 'deleting') continue;
+      await open.delete(uid);
+      marked.push(uid);
+    }
     // The next message to fetch, skipping those already settled (counted), with its RETR started.
     let index = 0;
     const readNext = (): { uid: string; prior: UidState | undefined; got: Promise<Fetched> } | undefined => {
       while (index < listing.length) {
         const uid = listing[index++]?.uid as string;
         const prior = states.get(uid);
+        if (prior?.status === 'deleting') continue;
         if (prior && prior.status !== 'failed') {
           report.left++;
           continue;
@@ -196,7 +221,7 @@ export async function scanMailbox(
         // A connection lost during the next RETR cannot take a DELE; the next turn ends the scan.
         if (!next || !('error' in next)) {
           await open.delete(uid);
-          report.deleted++;
+          marked.push(uid);
         }
       } else if (verdict) {
         await deps.state.putState(box, uid, { status: verdict, attempts: 0 });
@@ -204,11 +229,23 @@ export async function scanMailbox(
         if (verdict === 'unattributed') report.unattributed++;
       }
     }
-    await session.commit();
+    try {
+      await session.commit();
+    } catch (error) {
+      report.deletions_uncertain = marked.length;
+      try {
+        for (const uid of marked) await deps.state.putState(box, uid, { status: 'deleting', attempts: 0 });
+      } catch {
+        // Unremembered, they are fetched again next time: event keys keep their bounces from counting twice.
+      }
+      throw error;
+    }
+    report.deleted = marked.length;
     await deps.state.setLastScan(box, now().toISOString());
   } catch (error) {
     session?.close();
     report.error = (error as Error)?.message?.slice(0, 200) ?? 'scan failed';
+    report.failure = failureOf(error);
   } finally {
     await deps.state.releaseLease(box, options.owner);
   }

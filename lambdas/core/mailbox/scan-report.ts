@@ -13,7 +13,14 @@ export interface ScanReport {
   /** Auto-replies, delivered/relayed notices and deferrals (delayed recipients): deleted, not recorded. */
   ignored: number;
   deferred: number;
+  /** Messages the server confirmed deleting (POP3 applies deletions at QUIT, and answered +OK to it). */
   deleted: number;
+  /**
+   * Messages marked for deletion whose QUIT failed (no answer, or -ERR): the server may have deleted
+   * them or not. They are not in `deleted`; a later scan deletes those still there without counting
+   * them again.
+   */
+  deletions_uncertain: number;
   /** Human mail and mail that fits no rule: left on the server, not fetched again. */
   left: number;
   /** Bounces whose recipient could not be found: left, reported once. */
@@ -25,7 +32,16 @@ export interface ScanReport {
   /** Stopped before max_per_scan to finish inside the function's time. */
   stopped_early: boolean;
   error?: string;
+  /** What kind of fault `error` is, for alarms: see `ScanFailure`. */
+  failure?: ScanFailure;
 }
+
+/**
+ * `login`: the server refused the credentials (a settings problem); `connection`: unreachable, TLS,
+ * dropped or silent; `protocol`: the server broke POP3 or refused a command; `internal`: our side
+ * (storage, a bug).
+ */
+export type ScanFailure = 'login' | 'connection' | 'protocol' | 'internal';
 
 export function emptyReport(mailbox: string): ScanReport {
   return {
@@ -39,6 +55,7 @@ export function emptyReport(mailbox: string): ScanReport {
     ignored: 0,
     deferred: 0,
     deleted: 0,
+    deletions_uncertain: 0,
     left: 0,
     unattributed: 0,
     stuck: 0,

@@ -26,16 +26,18 @@ function cell(value: unknown): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-/** One page of bounces as RFC 4180 CSV: header row, CRLF records, fields with quotes or line breaks quoted. */
+const OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
+
+/** The header row of the CSV export, CRLF-terminated. */
+export const CSV_HEADER = stringify([[...CSV_COLUMNS]], OPTIONS);
+
+/** One bounce as an RFC 4180 record: CRLF-terminated, fields with quotes or line breaks quoted. */
+export function bounceCsvRecord(bounce: ListedBounce): string {
+  const json = bounceJson(bounce) as Record<string, unknown>;
+  return stringify([CSV_COLUMNS.map((column) => cell(json[column]))], OPTIONS);
+}
+
+/** One page of bounces as RFC 4180 CSV: the header row, then one record per bounce. */
 export function bouncesCsv(bounces: ListedBounce[]): string {
-  const rows = bounces.map((b) => {
-    const json = bounceJson(b) as Record<string, unknown>;
-    return CSV_COLUMNS.map((column) => cell(json[column]));
-  });
-  return stringify(rows, {
-    header: true,
-    columns: [...CSV_COLUMNS],
-    record_delimiter: 'windows',
-    quoted_match: /[\r\n]/,
-  });
+  return CSV_HEADER + bounces.map(bounceCsvRecord).join('');
 }

@@ -2,10 +2,10 @@ import { parseBounceQuery } from '../../core/bounce-query.js';
 import { ValidationError } from '../../core/errors.js';
 import type { BounceStore } from '../../core/ports.js';
 import { queryParams } from '../http/request.js';
-import { ok } from '../http/responses.js';
-import type { HttpEvent, HttpHandler } from '../http/types.js';
-import { bouncesCsv } from './bounce-csv.js';
+import type { HttpEvent, HttpHandler, HttpResult } from '../http/types.js';
+import { bounceCsvRecord, CSV_HEADER } from './bounce-csv.js';
 import { bounceJson } from './bounce-json.js';
+import { pageWithinBudget } from './page-budget.js';
 
 /** The same request with the next page's cursor: relative, so it holds behind any stage or domain. */
 function nextLink(event: HttpEvent, cursor: string): string {
@@ -18,7 +18,10 @@ function nextLink(event: HttpEvent, cursor: string): string {
   return `${path}?${params.toString()}`;
 }
 
-/** `GET /api/bounces`: one page as JSON or CSV; follow the cursor for the next. */
+/**
+ * `GET /api/bounces`: one page as JSON or CSV; follow the cursor for the next. A page ends early when
+ * its bytes would pass the response budget (Lambda's 6 MB), so it may hold fewer than `per_page`.
+ */
 export function listBouncesRoute(bounces: BounceStore): HttpHandler {
   return async (event) => {
     const params = queryParams(event);
@@ -27,14 +30,11 @@ export function listBouncesRoute(bounces: BounceStore): HttpHandler {
     if (params.format && (params.format.length > 1 || (format !== 'json' && format !== 'csv'))) {
       throw new ValidationError('format', 'must be json or csv');
     }
-    const page = await bounces.list(query);
     if (format === 'json') {
-      return ok({
-        results: page.results.map(bounceJson),
-        per_page: query.per_page,
-        next_cursor: page.next_cursor,
-      });
+      const { page, rows } = await pageWithinBudget(bounces, query, (b) => JSON.stringify(bounceJson(b)));
+      return jsonPage(rows, query.per_page, page.next_cursor);
     }
+    const { page, rows } = await pageWithinBudget(bounces, query, bounceCsvRecord);
     const headers: Record<string, string> = {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': 'attachment; filename="bounces.csv"',
@@ -43,6 +43,16 @@ export function listBouncesRoute(bounces: BounceStore): HttpHandler {
       headers['X-Next-Cursor'] = page.next_cursor;
       headers.Link = `<${nextLink(event, page.next_cursor)}>; rel="next"`;
     }
-    return { statusCode: 200, headers, body: bouncesCsv(page.results) };
+    return { statusCode: 200, headers, body: CSV_HEADER + rows.join('') };
+  };
+}
+
+/** `{"data": {"results", "per_page", "next_cursor"}}` from rows already rendered as JSON. */
+export function jsonPage(rows: readonly string[], perPage: number, nextCursor: string | null): HttpResult {
+  const tail = JSON.stringify({ per_page: perPage, next_cursor: nextCursor }).slice(1);
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    body: `{"data":{"results":[${rows.join(',')}],${tail}}`,
   };
 }

@@ -5,8 +5,9 @@ import { header, jsonBody } from '../http/request.js';
 import { ok } from '../http/responses.js';
 import type { HttpEvent, HttpHandler } from '../http/types.js';
 
-function answer({ settings, version }: VersionedSettings) {
-  return ok({ ...maskSecrets(settings), version }, { ETag: `"${version}"` });
+/** Masked settings, the version to send back, and (read-only) what the stack keeps in force. */
+function answer({ settings, version, managed }: VersionedSettings) {
+  return ok({ ...maskSecrets(settings), version, managed }, { ETag: `"${version}"` });
 }
 
 /** The version the caller read: `If-Match: "3"` (the ETag of GET), or `version` in the body. */

@@ -8,9 +8,9 @@ import type { HttpEvent, HttpHandler, HttpResult } from './types.js';
 /** Builds the handler on first use, so a cold start reads env and creates clients once. */
 export function lazy(build: () => HttpHandler): HttpHandler {
   let built: HttpHandler | undefined;
-  return (event) => {
+  return (event, context) => {
     built ??= build();
-    return built(event);
+    return built(event, context);
   };
 }
 
@@ -26,5 +26,5 @@ export function httpFunction(handle: HttpHandler, logger: Logger) {
         request.response = errorResponse(request.error, logger);
       },
     })
-    .handler((event) => handle(event));
+    .handler((event, context) => handle(event, context));
 }

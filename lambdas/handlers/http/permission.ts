@@ -27,3 +27,10 @@ export function requirePermission(event: HttpEvent, permission: Permission, mode
   if (!granted.includes(permission)) throw new ForbiddenError(`permission denied: ${permission}`);
   return { name: user };
 }
+
+/** Who made an authenticated request, for audit entries: the API user, or the IAM principal. */
+export function callerName(event: HttpEvent): string | undefined {
+  const user = (event.requestContext?.authorizer as Record<string, unknown> | null | undefined)?.user;
+  if (typeof user === 'string' && user !== '') return user;
+  return event.requestContext?.identity?.userArn ?? undefined;
+}

@@ -1,5 +1,7 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
 export type HttpEvent = APIGatewayProxyEvent;
 export type HttpResult = APIGatewayProxyResult;
-export type HttpHandler = (event: HttpEvent) => Promise<HttpResult>;
+/** What a route may read of the Lambda context: the time its function has left. */
+export type HttpContext = Pick<Context, 'getRemainingTimeInMillis'>;
+export type HttpHandler = (event: HttpEvent, context?: HttpContext) => Promise<HttpResult>;

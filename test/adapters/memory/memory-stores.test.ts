@@ -76,6 +76,27 @@ describe('memory stores', () => {
     expect(subscriber?.history).toHaveLength(2);
   });
 
+  it('re-enables like the DynamoDB store: status enabled, actions re-armed, entry added, lists kept', async () => {
+    const sub = { ...bareSubscriber(EMAIL, undefined, T0), lists: { news: 'confirmed' as const } };
+    await stores.subscribers.create(sub);
+    await stores.subscribers.applyAction({ subscriber: sub, entry: entry() });
+    const later = '2026-12-01T00:00:00.000Z';
+    await stores.subscribers.reenable(EMAIL, { action: 'reenabled', at: later, by: 'ops' });
+    const { subscriber } = await stores.subscribers.findByEmail(EMAIL);
+    expect(subscriber).toMatchObject({
+      status: 'enabled',
+      fired: {},
+      rearmed_at: later,
+      lists: { news: 'unsubscribed' },
+      updated_at: later,
+    });
+    expect(subscriber?.history.at(-1)).toEqual({ action: 'reenabled', at: later, by: 'ops' });
+    expect(await stores.subscribers.applyAction({ subscriber: sub, entry: entry({ at: later }) })).toBe(true);
+    await expect(
+      stores.subscribers.reenable('bob@example.com', { action: 'reenabled', at: later }),
+    ).rejects.toThrow(/not found/);
+  });
+
   it('does not claim an action for an address without a record', async () => {
     const sub = bareSubscriber(EMAIL, undefined, T0);
     expect(await stores.subscribers.applyAction({ subscriber: sub, entry: entry() })).toBe(false);

@@ -1,6 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stringify } from 'csv-stringify/sync';
+import { EXECUTE_API, signableRequest, signer } from '../../../bin/export/sigv4.js';
 
 /** A bounce as `GET /api/bounces` returns it. */
 export type Bounce = Record<string, unknown>;
@@ -22,6 +24,68 @@ export interface FakeApiOptions {
   failures?: Record<number, Failure[]>;
   /** Every request answers this status and `{"message"}`. */
   always?: { status: number; message: string };
+  /** IAM mode: every request must carry a valid SigV4 signature by these credentials (else 403). */
+  sigv4?: {
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  };
+}
+
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+
+/** `20261129T100000Z` → Date */
+function amzDate(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  return m ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`) : undefined;
+}
+
+/**
+ * API Gateway's check of an IAM-mode request, by recomputing the signature from what arrived (the
+ * headers the client says it signed, the path, the query as the server decoded it) with the known
+ * secret. Answers why a request is refused, or null.
+ */
+async function sigv4Refusal(
+  req: IncomingMessage,
+  url: URL,
+  expected: NonNullable<FakeApiOptions['sigv4']>,
+): Promise<string | null> {
+  const header = req.headers.authorization;
+  if (!header) return 'Missing Authentication Token';
+  const m = AUTHORIZATION.exec(header);
+  if (!m) return 'Authorization header is not AWS4-HMAC-SHA256';
+  const [, keyId, day, region, service, signedHeaders = ''] = m;
+  if (keyId !== expected.credentials.accessKeyId)
+    return 'The security token included in the request is invalid';
+  if (region !== expected.region || service !== EXECUTE_API)
+    return `Credential should be scoped to ${expected.region}/${EXECUTE_API}`;
+  const names = signedHeaders.split(';');
+  const date = amzDate(String(req.headers['x-amz-date'] ?? ''));
+  if (!names.includes('host') || !names.includes('x-amz-date') || !date)
+    return 'host and x-amz-date must be signed';
+  if (date.toISOString().slice(0, 10).replaceAll('-', '') !== day)
+    return 'Date in Credential scope does not match';
+  if (expected.credentials.sessionToken && !names.includes('x-amz-security-token'))
+    return 'The security token must be signed';
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    const value = req.headers[name];
+    if (value === undefined) return `signed header ${name} is missing`;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const wanted = await signer(expected.region, expected.credentials).sign(
+    {
+      ...signableRequest(new URL(url.pathname + url.search, `http://${headers.host}`), headers),
+      method: req.method ?? 'GET',
+    },
+    { signingDate: date },
+  );
+  const a = Buffer.from(String(wanted.headers.authorization));
+  const b = Buffer.from(header);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+    return 'The request signature we calculated does not match the signature you provided';
+  }
+  return null;
 }
 
 export interface FakeApi {
@@ -68,11 +132,14 @@ export async function startFakeApi(opts: FakeApiOptions): Promise<FakeApi> {
   const requests: URL[] = [];
   const failures = structuredClone(opts.failures ?? {});
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     requests.push(url);
     if (url.pathname !== '/prod/api/bounces') return sendJson(res, 404, { message: 'no such route' });
-    if (req.headers.authorization !== `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`) {
+    if (opts.sigv4) {
+      const refusal = await sigv4Refusal(req, url, opts.sigv4);
+      if (refusal) return sendJson(res, 403, { message: refusal });
+    } else if (req.headers.authorization !== `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`) {
       return sendJson(res, 401, { message: 'invalid API credentials' });
     }
     if (opts.always) return sendJson(res, opts.always.status, { message: opts.always.message });
@@ -128,7 +195,9 @@ export async function startFakeApi(opts: FakeApiOptions): Promise<FakeApi> {
     res.end(body);
   };
 
-  const server = createServer(handle);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => sendJson(res, 500, { message: err.message }));
+  });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const { port } = server.address() as AddressInfo;
   return {

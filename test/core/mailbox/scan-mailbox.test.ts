@@ -120,6 +120,106 @@ describe('scanMailbox over a POP3 server and dynalite', () => {
     expect(server.mailbox).toHaveLength(0);
   });
 
+  describe('deletions count only once QUIT succeeded', () => {
+    const settled = () => [eml('qmail.eml'), eml('autoreply-rfc3834.eml'), eml('exim.eml')];
+
+    /** First scan against a server whose QUIT fails as given, then a scan against a sound one. */
+    async function quitFailsThenRescan(quit: FakePop3Options) {
+      await serve({ messages: settled(), ...quit });
+      const first = await scan();
+      const storedFirst = (await all()).length;
+      const left = server.mailbox.map((m) => m.body);
+      await server.close();
+      await serve({ messages: left });
+      const again = await scan();
+      return { first, storedFirst, again };
+    }
+
+    it('QUIT answered -ERR: nothing counted as deleted, all of it uncertain', async () => {
+      await serve({ messages: settled(), replies: { QUIT: '-ERR [SYS/TEMP] cannot update maildrop' } });
+      const report = await scan();
+      expect(report).toMatchObject({ fetched: 3, deleted: 0, deletions_uncertain: 3, failure: 'protocol' });
+      expect(report.error).toMatch(/QUIT/);
+    });
+
+    it('QUIT answered -ERR: the later scan deletes what is still there without fetching or counting it again', async () => {
+      const { first, storedFirst, again } = await quitFailsThenRescan({
+        replies: { QUIT: '-ERR [SYS/TEMP] cannot update maildrop' },
+      });
+      expect(first.recorded).toBeGreaterThan(0);
+      expect(again).toMatchObject({
+        on_server: 3,
+        fetched: 0,
+        recorded: 0,
+        duplicates: 0,
+        ignored: 0,
+        left: 0,
+        deleted: 3,
+        deletions_uncertain: 0,
+      });
+      expect(again.error).toBeUndefined();
+      expect(server.mailbox).toHaveLength(0);
+      expect(await all()).toHaveLength(storedFirst);
+    });
+
+    it('connection dropped at QUIT before the server applied it: uncertain, then deleted once', async () => {
+      const { first, again } = await quitFailsThenRescan({ quit: 'drop' });
+      expect(first).toMatchObject({ deleted: 0, deletions_uncertain: 3, failure: 'connection' });
+      expect(again).toMatchObject({ on_server: 3, fetched: 0, ignored: 0, deleted: 3 });
+    });
+
+    it('connection dropped at QUIT after the server applied it: uncertain, and the later scan finds nothing to count', async () => {
+      const { first, again } = await quitFailsThenRescan({ quit: 'apply-and-drop' });
+      expect(first).toMatchObject({ deleted: 0, deletions_uncertain: 3 });
+      expect(again).toMatchObject({ on_server: 0, fetched: 0, deleted: 0, deletions_uncertain: 0, left: 0 });
+      expect(await deps.state.states(mailbox.uuid)).toEqual(new Map());
+    });
+
+    it('a scan that fails before QUIT deletes nothing and claims nothing uncertain', async () => {
+      await serve({ messages: settled(), dropMidRetr: 3 });
+      const report = await scan();
+      expect(report).toMatchObject({ deleted: 0, deletions_uncertain: 0 });
+      expect(report.error).toBeDefined();
+    });
+  });
+
+  describe('why a scan failed, for the alarms', () => {
+    it('refused credentials are a login failure', async () => {
+      await serve({ messages: [], refuseLogins: true });
+      expect(await scan()).toMatchObject({ failure: 'login' });
+    });
+
+    it('an unreachable server is a connection failure', async () => {
+      await serve({ messages: [] });
+      await server.close();
+      expect(await scan()).toMatchObject({ failure: 'connection' });
+    });
+
+    it('a server that breaks the protocol is a protocol failure', async () => {
+      await serve({ messages: [eml('qmail.eml')], replies: { UIDL: '+OK\r\nnot-a-number uid\r\n.' } });
+      expect(await scan()).toMatchObject({ failure: 'protocol' });
+    });
+
+    it('a scan that succeeds names no failure', async () => {
+      await serve({ messages: [eml('qmail.eml')] });
+      const report = await scan();
+      expect(report.error).toBeUndefined();
+      expect(report.failure).toBeUndefined();
+    });
+  });
+
+  it('a stalled server is cut off when the scan must finish, not at the longer read timeout', async () => {
+    await serve({ messages: [eml('qmail.eml')], stallOn: 'RETR' });
+    const report = await scanMailbox(deps, settings, mailbox, {
+      owner: 'test',
+      deadline: new Date(clock.now().getTime() + 60_000),
+      finishBy: new Date(clock.now().getTime() + 200),
+      leaseMs: 60_000,
+    });
+    expect(report.error).toMatch(/time ran out waiting for the reply to RETR/);
+    expect(report).toMatchObject({ failure: 'connection', deleted: 0 });
+  });
+
   it('a message that keeps failing is retried, then skipped as stuck after 3 attempts', async () => {
     await serve({ messages: [eml('qmail.eml'), eml('human-reply.eml')] });
     deps.parse = async (raw) => {
