@@ -80,7 +80,10 @@ export function deliverWebhook(deps: SinkDeps, hook: WebhookSink, doc: EventDocu
 }
 
 function apiUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}${path}`;
+  // Trailing slashes trimmed by a loop: a pattern anchored at the end retries from every slash.
+  let end = base.length;
+  while (end > 0 && base[end - 1] === '/') end--;
+  return `${base.slice(0, end)}${path}`;
 }
 
 function stmailsHeaders(sink: StmailsSink): Record<string, string> {
