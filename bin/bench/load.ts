@@ -64,7 +64,7 @@ export async function benchLoad(): Promise<string[]> {
         ` on ${service.url} (embedded dynalite); ${formatCount(ADDRESSES)} addresses, 1 in 3 hard, 1 in 2 with event_id`,
     );
     console.log(
-      `  load generator, service and dynalite share one process; load average before: ${loadavg()
+      `  load generator and service share one process, dynalite runs in its own; load average before: ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
