@@ -49,7 +49,25 @@ function secretFields(s: BounceSettings): SecretField[] {
         if (box) box.password = v;
       },
     })),
+    ...s.mailboxes.flatMap((m, i) => oauth2SecretFields(m.uuid, i)),
   ];
+}
+
+/** A mailbox's OAuth2 client secret and refresh token, under `mailboxes.<uuid>.oauth2.<field>`. */
+function oauth2SecretFields(uuid: string, i: number): SecretField[] {
+  return (['client_secret', 'refresh_token'] as const).map((name) => ({
+    key: oauth2SecretKey(uuid, name),
+    read: (x: BounceSettings) => x.mailboxes[i]?.oauth2?.[name] ?? '',
+    write: (x: BounceSettings, v: string) => {
+      const oauth2 = x.mailboxes[i]?.oauth2;
+      if (oauth2) oauth2[name] = v;
+    },
+  }));
+}
+
+/** Where the secret store keeps one of a mailbox's OAuth2 secrets. */
+export function oauth2SecretKey(uuid: string, name: 'client_secret' | 'refresh_token'): string {
+  return `mailboxes.${uuid}.oauth2.${name}`;
 }
 
 /** Splits settings into what may be stored in DynamoDB (secrets blanked) and the secrets. */

@@ -1,6 +1,7 @@
 import { ConflictError, ValidationError } from './errors.js';
+import { withMailboxDefaults } from './mailbox/mailbox-defaults.js';
 import type { Clock, SettingsSource } from './ports.js';
-import { type BounceSettings, effectiveSettings, type MailboxSettings, overlay } from './settings.js';
+import { type BounceSettings, effectiveSettings, overlay } from './settings.js';
 import { joinSecrets, keepUnchangedSecrets, type SecretValues, splitSecrets } from './settings-secrets.js';
 import { validateSettings } from './settings-validation.js';
 
@@ -32,24 +33,6 @@ export interface SettingsManager extends SettingsSource {
 export interface VersionedSettings {
   settings: BounceSettings;
   version: number;
-}
-
-/** listmonk's mailbox defaults, for mailboxes added with only some fields. */
-function defaultMailbox(uuid: string): MailboxSettings {
-  return {
-    uuid,
-    enabled: false,
-    type: 'pop',
-    host: '',
-    port: 995,
-    auth_protocol: 'userpass',
-    username: '',
-    password: '',
-    tls: 'implicit',
-    tls_skip_verify: false,
-    scan_interval: '15m',
-    max_per_scan: 100,
-  };
 }
 
 /**
@@ -105,7 +88,7 @@ export class SettingsService implements SettingsManager {
       changes.mailboxes = changes.mailboxes.map((m) => {
         const box = typeof m === 'object' && m !== null ? (m as Record<string, unknown>) : {};
         const uuid = typeof box.uuid === 'string' && box.uuid ? box.uuid : this.options.newUuid();
-        return { ...defaultMailbox(uuid), ...box, uuid };
+        return withMailboxDefaults(box, uuid);
       });
     }
     const merged = keepUnchangedSecrets(overlay(settings, changes) as BounceSettings, storedSecrets);
