@@ -124,6 +124,8 @@ export class BounceStack extends Stack {
     this.table.grantData(this.scanner.function.fn);
     this.events.grantPublish(this.scanner.function.fn);
     this.secrets.grantReadSettings(this.scanner.function.fn);
+    // An OAuth2 token endpoint may rotate a mailbox's refresh token: the scanner saves the new one.
+    this.secrets.grantWriteSettings(this.scanner.function.fn);
 
     if (props.ses && sesTopic) {
       this.ses = new SesSetup(this, 'SesSetup', {

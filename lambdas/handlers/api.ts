@@ -2,6 +2,7 @@ import { NotFoundError } from '../core/errors.js';
 import { deleteBounceRoute, deleteBouncesRoute } from './api/delete-bounces.js';
 import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
+import { mailboxTestRoute } from './api/mailbox-test-route.js';
 import { openApiRoute } from './api/openapi-route.js';
 import { scanRoute } from './api/scan-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
@@ -34,6 +35,7 @@ export function createApiHandler(deps: Deps & { mailboxes: MailboxDeps }): HttpH
     [routeKey('PUT', '/api/settings/bounce')]: putSettingsRoute(deps.settings),
     [routeKey('GET', '/api/openapi.json')]: openApiRoute(),
     [routeKey('POST', '/api/mailboxes/{uuid}/scan')]: scanRoute(deps),
+    [routeKey('POST', '/api/mailboxes/{uuid}/test')]: mailboxTestRoute(deps),
   };
   return async (event) => {
     const route = guardRoute(event, deps.authMode);

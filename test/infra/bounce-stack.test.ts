@@ -62,6 +62,14 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     });
   });
 
+  it('lets the mailbox scanner save a refresh token the OAuth2 token endpoint rotated', () => {
+    const fn = stack.scanner.function;
+    const settingsSecret = ref(stack.secrets.settingsSecret);
+    const grants = grantsOf(statementsOfRole(template, logicalId(fn.role)));
+    expect(grants).toContain(grant('secretsmanager:GetSecretValue', settingsSecret));
+    expect(grants).toContain(grant('secretsmanager:PutSecretValue', settingsSecret));
+  });
+
   it.each(served)('grants function %s only what it uses, each on its named resource', (name) => {
     const fn = stack.functions[name];
     if (!fn) throw new Error(`no function ${name}`);

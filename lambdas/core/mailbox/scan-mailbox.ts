@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BounceInput } from '../bounce.js';
 import { typeForReason } from '../classify.js';
 import { correlate } from '../providers/correlation.js';
@@ -31,18 +32,35 @@ export interface ScanOptions {
 
 export const MAX_ATTEMPTS = 3;
 
+/** The bounce's `source`: `pop3:<user>@<host>`, or `imap:<user>@<host>/<folder>`. */
 export function mailboxSource(mailbox: MailboxSettings): string {
-  return `pop3:${mailbox.username ? `${mailbox.username}@` : ''}${mailbox.host}`;
+  const at = `${mailbox.username ? `${mailbox.username}@` : ''}${mailbox.host}`;
+  return mailbox.type === 'imap' ? `imap:${at}/${mailbox.folder}` : `pop3:${at}`;
+}
+
+/**
+ * What identifies a message across sessions, folders and protocols: its Message-ID, else the SHA-256
+ * of its bytes. Event keys keep the `pop3:` prefix for IMAP too, so a message seen again after a
+ * changed UIDVALIDITY or a switch of the mailbox's type counts once.
+ */
+export function messageKey(parsed: ParsedMail, raw: Uint8Array): string {
+  return parsed.message_id ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
 type Verdict = 'delete' | 'unattributed' | 'kept';
-type Fetched = { raw: Uint8Array } | { error: unknown };
+/** `raw` null: the message left the server since the listing (another client took it). */
+type Fetched = { raw: Uint8Array | null } | { error: unknown };
 
 /** The bounces a parsed message asks to record (failed recipients, or the complainants). */
-export function bouncesOf(parsed: ParsedMail, uid: string, mailbox: MailboxSettings): BounceInput[] {
+export function bouncesOf(
+  parsed: ParsedMail,
+  uid: string,
+  mailbox: MailboxSettings,
+  raw: Uint8Array,
+): BounceInput[] {
   const complaint = parsed.kind === 'feedback';
   const failed = complaint ? parsed.recipients : parsed.recipients.filter((r) => r.action === 'failed');
-  const messageKey = parsed.message_id ?? `uid:${mailbox.uuid}:${uid}`;
+  const key = messageKey(parsed, raw);
   return failed.map((r) => ({
     email: r.email,
     type: complaint
@@ -63,9 +81,15 @@ export function bouncesOf(parsed: ParsedMail, uid: string, mailbox: MailboxSetti
       ...(parsed.original_message_id ? { original_message_id: parsed.original_message_id } : {}),
       ...(parsed.feedback_type ? { feedback_type: parsed.feedback_type } : {}),
     }),
-    event_key: `pop3:${messageKey}:${r.email}`,
+    event_key: `pop3:${key}:${r.email}`,
     resolve_by: 'email' as const,
   }));
+}
+
+/** A processed message leaves the folder: deleted, or (IMAP `after_processing: move`) moved. */
+function countRemoved(report: ScanReport, mailbox: MailboxSettings): void {
+  if (mailbox.after_processing === 'move') report.moved++;
+  else report.deleted++;
 }
 
 /** Records what a message says and decides whether it may leave the server (DESIGN §7). */
@@ -74,6 +98,7 @@ async function handle(
   settings: BounceSettings,
   mailbox: MailboxSettings,
   uid: string,
+  raw: Uint8Array,
   parsed: ParsedMail,
   report: ScanReport,
 ): Promise<Verdict> {
@@ -82,7 +107,7 @@ async function handle(
     report.ignored++;
     return 'delete';
   }
-  const bounces = bouncesOf(parsed, uid, mailbox);
+  const bounces = bouncesOf(parsed, uid, mailbox, raw);
   if (parsed.recipients.length === 0) return 'unattributed';
   // Delayed recipients are deferrals, also beside failed ones in the same report: counted, not recorded.
   report.deferred += parsed.recipients.filter((r) => r.action === 'delayed').length;
@@ -185,9 +210,15 @@ export async function scanMailbox(
       // RETR of the next message runs while this one is recorded: the mail server and the table
       // work at once. Nothing else is sent on the connection until that RETR has answered.
       pending = readNext();
+      const raw = got.raw;
+      if (raw === null) {
+        // Gone since the listing: nothing to record or remove, and no failed attempt either.
+        report.fetched--;
+        continue;
+      }
       let verdict: Verdict | undefined;
       try {
-        verdict = await handle(deps, settings, mailbox, uid, await deps.parse(got.raw), report);
+        verdict = await handle(deps, settings, mailbox, uid, raw, await deps.parse(raw), report);
       } catch (error) {
         await fail(deps, box, uid, prior, error, report);
       }
@@ -196,7 +227,7 @@ export async function scanMailbox(
         // A connection lost during the next RETR cannot take a DELE; the next turn ends the scan.
         if (!next || !('error' in next)) {
           await open.delete(uid);
-          report.deleted++;
+          countRemoved(report, mailbox);
         }
       } else if (verdict) {
         await deps.state.putState(box, uid, { status: verdict, attempts: 0 });

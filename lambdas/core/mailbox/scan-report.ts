@@ -14,6 +14,8 @@ export interface ScanReport {
   ignored: number;
   deferred: number;
   deleted: number;
+  /** Processed messages moved to the IMAP mailbox's `move_to` folder instead of deleted. */
+  moved: number;
   /** Human mail and mail that fits no rule: left on the server, not fetched again. */
   left: number;
   /** Bounces whose recipient could not be found: left, reported once. */
@@ -39,6 +41,7 @@ export function emptyReport(mailbox: string): ScanReport {
     ignored: 0,
     deferred: 0,
     deleted: 0,
+    moved: 0,
     left: 0,
     unattributed: 0,
     stuck: 0,
