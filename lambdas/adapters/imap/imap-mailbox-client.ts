@@ -159,7 +159,8 @@ class ImapMailboxSession implements MailboxSession {
       if (/EXPUNGEISSUED/i.test(String((error as { responseText?: string }).responseText ?? ''))) return null;
       throw this.fail(error, null, `fetching ${key} failed`);
     }
-    return (message && message.source) || null;
+    if (!message) return null;
+    return message.source ?? null;
   }
 
   async delete(key: string): Promise<void> {
