@@ -35,9 +35,9 @@ export function oauthInitialResponse(
 }
 
 /**
- * Which mechanism to use, from the `SASL` line of CAPA (RFC 2449): XOAUTH2 when offered (the form
- * Microsoft requires for POP3), else OAUTHBEARER when offered, else XOAUTH2 (Microsoft's and Google's
- * POP3 servers accept it whether or not CAPA lists it).
+ * Which mechanism to use, from the `SASL` line of CAPA (RFC 2449): OAUTHBEARER (the standard, RFC
+ * 7628) when offered, as the IMAP client does, else XOAUTH2, also when CAPA lists no SASL line at all
+ * (the form Microsoft's and Google's POP3 servers document).
  */
 export function chooseOAuthMechanism(capabilities: readonly string[]): OAuthMechanism {
   const sasl = capabilities
@@ -45,8 +45,7 @@ export function chooseOAuthMechanism(capabilities: readonly string[]): OAuthMech
     ?.split(/\s+/)
     .slice(1)
     .map((m) => m.toUpperCase());
-  if (!sasl || sasl.includes('XOAUTH2')) return 'XOAUTH2';
-  return sasl.includes('OAUTHBEARER') ? 'OAUTHBEARER' : 'XOAUTH2';
+  return sasl?.includes('OAUTHBEARER') ? 'OAUTHBEARER' : 'XOAUTH2';
 }
 
 /** The `status` of a server's base64 JSON error challenge (`{"status":"401",...}`), if it has one. */
