@@ -66,7 +66,9 @@ function mailboxOn(d: Dovecot, protocol: Protocol): MailboxSettings {
 }
 
 /** IMAP stages one after another over all messages: fetch, parse, record, then one commit of the deletions. */
-async function stagesApart(messages: Buffer[]): Promise<Record<'fetch' | 'parse' | 'record' | 'delete', number>> {
+async function stagesApart(
+  messages: Buffer[],
+): Promise<Record<'fetch' | 'parse' | 'record' | 'delete', number>> {
   const stage = { fetch: 0, parse: 0, record: 0, delete: 0 };
   const time = async <T>(name: keyof typeof stage, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -124,7 +126,8 @@ async function wholeScan(messages: Buffer[], protocol: Protocol) {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 /**
  * 1,000 bounces over IMAP (plain, loopback) from dovecot into dynalite: the stages apart against one

@@ -137,7 +137,7 @@ describe('IMAP mailbox scan against dovecot', () => {
       await p.append('Bounces', eml('qmail.eml'));
       const status = await p.status('Bounces', { uidValidity: true });
       await p.logout();
-      return status && status.uidValidity;
+      return status ? status.uidValidity : undefined;
     };
     const before = await fill();
     const mailbox = boxOn({ folder: 'Bounces', after_processing: 'move', move_to: 'Processed' });

@@ -214,7 +214,10 @@ class Conversation {
 
   private handle(line: string): void {
     this.session.commands.push(line);
-    if (this.sasl) return this.send(this.saslStep(line));
+    if (this.sasl) {
+      this.send(this.saslStep(line));
+      return;
+    }
     const [verb = '', ...args] = line.split(' ');
     const upper = verb.toUpperCase();
     if (this.fake.options.stallOn === upper) {

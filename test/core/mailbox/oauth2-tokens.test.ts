@@ -155,7 +155,12 @@ describe('OAuth2Connector', () => {
   it('passes the access token to the protocol client', async () => {
     const seen: MailboxConnection[] = [];
     const c = new OAuth2Connector(
-      { open: async (m) => (seen.push(m), session) },
+      {
+        open: async (m) => {
+          seen.push(m);
+          return session;
+        },
+      },
       new OAuth2Tokens(new ScriptedEndpoint(granted), new FakeClock(), { save: async () => undefined }),
     );
     await c.open(box({ provider: 'google' }));
