@@ -54,7 +54,8 @@ async function stores() {
 type Protocol = 'imap' | 'pop';
 const settings = effectiveSettings({ enabled: true }, { actions: { hard: { action: 'none' } } });
 const clients: Record<Protocol, MailboxConnector> = {
-  imap: new ImapMailboxClient({ timeoutMs: 30_000 }),
+  // Long enough for the stages apart, where the connection waits idle while 1,000 bounces are recorded.
+  imap: new ImapMailboxClient({ timeoutMs: 600_000 }),
   pop: new Pop3MailboxClient({ timeoutMs: 30_000 }),
 };
 

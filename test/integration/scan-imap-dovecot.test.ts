@@ -119,6 +119,22 @@ describe('IMAP mailbox scan against dovecot', () => {
     expect(dovecot.files()).toHaveLength(1);
   });
 
+  it('a message that keeps failing is retried, then skipped as stuck after 3 attempts, never moved', async () => {
+    dovecot.seed([eml('qmail.eml'), eml('exim.eml')]);
+    const parse = deps.parse;
+    deps.parse = async (raw) => {
+      if (Buffer.from(raw).toString('latin1').includes('qmail')) throw new Error('parser exploded');
+      return parse(raw);
+    };
+    const mailbox = boxOn({ after_processing: 'move', move_to: 'Processed' });
+    expect(await scan(mailbox)).toMatchObject({ failed: 1, moved: 1 });
+    expect((await scan(mailbox)).failed).toBe(1);
+    expect((await scan(mailbox)).stuck).toBe(1);
+    expect(await scan(mailbox)).toMatchObject({ fetched: 0, left: 1 });
+    expect(dovecot.files()).toHaveLength(1);
+    expect(dovecot.files('Processed')).toHaveLength(1);
+  });
+
   it('scans another folder when told to', async () => {
     const p = await person(dovecot);
     await p.mailboxCreate('Bounces').catch(() => undefined);

@@ -64,6 +64,9 @@ export class ImapMailboxClient implements MailboxConnector {
       clientInfo: { name: 'stmails-bounce' },
       connectionTimeout: timeout,
       greetingTimeout: timeout,
+      // Also ends a connection left quiet that long between commands. A scan sends one per message, so
+      // only a message taking longer than this to record costs the connection: nothing is moved then,
+      // and the next scan finds the recorded messages as duplicates.
       socketTimeout: timeout,
       maxLiteralSize: maxBytes,
       maxResponseSize: maxBytes + 1024 * 1024,
