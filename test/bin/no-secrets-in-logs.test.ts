@@ -10,8 +10,11 @@ const SECRETS = [
   'postmark-password-XYZ123',
   'forward-email-key-ABC987',
   'mailbox-password-QQQ555',
+  'oauth2-client-secret-RRR777',
+  'oauth2-refresh-token-SSS888',
   SENDGRID_KEY,
 ];
+const OAUTH_BOX = '0a0a0a0a-0a0a-4a0a-8a0a-0a0a0a0a0a0a';
 const TOKEN = 'api-token-SECRET-4242';
 
 describe('secrets never reach responses or logs', () => {
@@ -56,7 +59,24 @@ describe('secrets never reach responses or logs', () => {
           sendgrid: { enabled: true, key: SENDGRID_KEY },
           postmark: { enabled: true, username: 'pm', password: SECRETS[0] },
           forwardemail: { enabled: true, key: SECRETS[1] },
-          mailboxes: [{ host: 'pop.example.com', username: 'bounces', password: SECRETS[2] }],
+          mailboxes: [
+            { host: 'pop.example.com', username: 'bounces', password: SECRETS[2] },
+            {
+              uuid: OAUTH_BOX,
+              type: 'imap',
+              host: '127.0.0.1',
+              port: 1,
+              auth_protocol: 'oauth2',
+              username: 'bounces@example.com',
+              oauth2: {
+                provider: 'google',
+                client_id: 'app',
+                client_secret: SECRETS[3],
+                refresh_token: SECRETS[4],
+                token_url: 'http://127.0.0.1:1/token',
+              },
+            },
+          ],
         },
         { 'If-Match': '"0"' },
       );
@@ -71,6 +91,10 @@ describe('secrets never reach responses or logs', () => {
       );
       expect(refused.status).toBe(400);
       await call('POST', '/webhooks/bounce', { email: 'a@example.com', source: 'api', type: 'soft' });
+      // The connection test of the OAuth2 mailbox fails at its (unreachable, loopback) token endpoint.
+      const tested = await call('POST', `/api/mailboxes/${OAUTH_BOX}/test`);
+      expect(await new Response(bodies.at(-1)).json()).toMatchObject({ data: { ok: false, stage: 'token' } });
+      expect(tested.status).toBe(200);
       expect(
         (
           await fetch(`${service.url}/api/bounces`, {
