@@ -25,7 +25,8 @@ function staged(error: unknown, stage: MailboxStage): Error {
   return new MailboxError(stage, (error as Error)?.message ?? 'POP3 sign-in failed', { cause: error });
 }
 
-function connectStage(error: unknown): MailboxStage {
+/** Where connecting failed: DNS, TCP, TLS, or (after those) the greeting. */
+export function pop3ConnectStage(error: unknown): MailboxStage {
   if (!(error instanceof Pop3Error)) return 'connect';
   if (error.code === 'tls' || error.command === 'TLS') return 'tls';
   if (error.command === 'CONNECT') {
@@ -53,7 +54,7 @@ export class Pop3MailboxClient implements MailboxClient {
         maxResponseBytes: this.options.maxMessageBytes,
       });
     } catch (error) {
-      throw staged(error, connectStage(error));
+      throw staged(error, pop3ConnectStage(error));
     }
     try {
       if (mailbox.auth_protocol === 'oauth2') await this.oauth2(client, mailbox);
