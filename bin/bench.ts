@@ -51,6 +51,12 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/scan.js').then((m) => printed(m.benchScan())),
   },
   {
+    name: 'scan-imap',
+    title:
+      'Mailbox scan over IMAP: 1,000 messages, stages apart vs one scan, and IMAP vs POP3 (needs dovecot, root)',
+    run: () => import('./bench/scan-imap.js').then((m) => printed(m.benchScanImap())),
+  },
+  {
     name: 'bundle',
     title: 'Lambda bundle sizes and cold import time, against a DynamoDB-client-only bundle',
     run: () => import('../lib/bench/bundle-size.js').then((m) => printed(m.benchBundles())),

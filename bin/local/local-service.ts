@@ -71,17 +71,18 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     find: async (name) => (await fixed.find(name)) ?? (fromFile ? fromFile.find(name) : null),
   };
   const db = createDocumentClient(localClientConfig(endpoint));
+  const secrets = options.dataDir
+    ? new FileSecretStore(join(options.dataDir, 'secrets.json'))
+    : new MemorySecretStore();
   const deps = depsFromParts({
     tableName,
     db,
     events: new LogEventPublisher(logger),
     deployDefaults: options.deployDefaults ?? LOCAL_DEFAULTS,
-    secrets: options.dataDir
-      ? new FileSecretStore(join(options.dataDir, 'secrets.json'))
-      : new MemorySecretStore(),
+    secrets,
     authMode: 'basic',
   });
-  const mailboxes = mailboxDepsFor(db, tableName);
+  const mailboxes = mailboxDepsFor(db, tableName, secrets);
   const server = createHttpServer({
     functions: {
       webhook: httpFunction(createWebhookBounceHandler({ ...deps, logger }), logger),

@@ -4,6 +4,7 @@ import type { ScanReport } from '../core/mailbox/scan-report.js';
 import { deleteBounceRoute, deleteBouncesRoute } from './api/delete-bounces.js';
 import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
+import { mailboxTestRoute } from './api/mailbox-test-route.js';
 import { openApiRoute } from './api/openapi-route.js';
 import { scanRoute } from './api/scan-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
@@ -47,6 +48,7 @@ export function createApiHandler(
     [routeKey('POST', '/api/mailboxes/{uuid}/scan')]: scanRoute({ ...deps, onReport: deps.onScanReport }),
     [routeKey('GET', '/api/mailboxes/{uuid}/stuck')]: listStuckRoute(deps),
     [routeKey('POST', '/api/mailboxes/{uuid}/stuck/release')]: releaseStuckRoute(deps),
+    [routeKey('POST', '/api/mailboxes/{uuid}/test')]: mailboxTestRoute(deps),
   };
   return async (event, context) => {
     const route = guardRoute(event, deps.authMode);

@@ -59,6 +59,7 @@ export function depsFromParts(parts: TableDeps): Deps {
 let memo: Deps | undefined;
 let environment: FunctionEnvironment | undefined;
 let table: { db: ReturnType<typeof createDocumentClient>; tableName: string } | undefined;
+let settingsSecrets: SecretStore | undefined;
 
 /** The function's environment in AWS, checked once per container (a bad one fails the cold start). */
 function awsEnvironment(): FunctionEnvironment {
@@ -73,6 +74,18 @@ export function awsTable(): { db: ReturnType<typeof createDocumentClient>; table
 }
 
 /**
+ * The settings' secret store in AWS, one per container; the mailbox scanner also writes rotated OAuth2
+ * refresh tokens there.
+ */
+export function awsSettingsSecrets(): SecretStore {
+  settingsSecrets ??= new SecretsManagerSecretStore(
+    new SecretsManagerClient({}),
+    awsEnvironment().settingsSecretArn,
+  );
+  return settingsSecrets;
+}
+
+/**
  * The composition root in AWS, built once per container on first use. Every variable the stack sets
  * is required: nothing falls back to memory or to another auth mode (lambdas/handlers/environment.ts).
  */
@@ -83,7 +96,7 @@ export function awsDeps(): Deps {
     ...awsTable(),
     events: new EventBridgeEventPublisher(new EventBridgeClient({}), env.eventBusName),
     deployDefaults: env.deployDefaults,
-    secrets: new SecretsManagerSecretStore(new SecretsManagerClient({}), env.settingsSecretArn),
+    secrets: awsSettingsSecrets(),
     authMode: env.authMode,
   });
   return memo;

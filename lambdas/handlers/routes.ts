@@ -14,7 +14,7 @@ export const FUNCTIONS = {
   /** No route: EventBridge invokes it every minute. */
   mailboxScanner: {
     entry: 'lambdas/handlers/mailbox-scanner.ts',
-    description: 'POP3 bounce mailbox scanner',
+    description: 'POP3 and IMAP bounce mailbox scanner',
   },
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -95,6 +95,13 @@ export const ROUTES: readonly Route[] = [
     fn: 'api',
     auth: 'api',
     permission: 'bounces:manage',
+  },
+  {
+    method: 'POST',
+    path: '/api/mailboxes/{uuid}/test',
+    fn: 'api',
+    auth: 'api',
+    permission: 'settings:manage',
   },
   // Providers cannot sign SigV4 or hold API users: each verifies itself in its handler (DESIGN §6).
   { method: 'POST', path: '/webhooks/service/ses', fn: 'sesWebhook', auth: 'public' },

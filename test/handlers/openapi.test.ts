@@ -357,6 +357,36 @@ describe('real responses match the OpenAPI document', () => {
       await server.close();
     }
   }
+  const testMailbox = (uuid: string, extra: Partial<EventOptions> = {}) =>
+    call({
+      method: 'POST',
+      resource: '/api/mailboxes/{uuid}/test',
+      path: `/api/mailboxes/${uuid}/test`,
+      pathParameters: { uuid },
+      ...extra,
+    });
+  /** Saves the mailbox at an in-process POP3 server (or a port nobody listens on), then tests it. */
+  async function testFakeMailbox(reachable: boolean): Promise<Res> {
+    const server = await FakePop3Server.start({ users: { [TEST_USER]: TEST_PASSWORD }, messages: [] });
+    const port = server.port;
+    if (!reachable) await server.close();
+    try {
+      const { version } = await api.settings.current();
+      const mailbox = {
+        host: server.host,
+        port,
+        tls: 'none',
+        username: TEST_USER,
+        password: TEST_PASSWORD,
+        enabled: false,
+      };
+      // A new mailbox (no uuid): the service assigns its uuid.
+      const saved = await api.settings.save({ mailboxes: [mailbox] }, version);
+      return await testMailbox(saved.settings.mailboxes[0]?.uuid as string);
+    } finally {
+      if (reachable) await server.close();
+    }
+  }
   const putSettings = (body: unknown, ifMatch?: string, extra: Partial<EventOptions> = {}) =>
     call({
       method: 'PUT',
@@ -487,6 +517,7 @@ describe('real responses match the OpenAPI document', () => {
   const SCAN = ['POST', '/api/mailboxes/{uuid}/scan'] as const;
   const STUCK = ['GET', '/api/mailboxes/{uuid}/stuck'] as const;
   const RELEASE = ['POST', '/api/mailboxes/{uuid}/stuck/release'] as const;
+  const TEST = ['POST', '/api/mailboxes/{uuid}/test'] as const;
   const SES = ['POST', '/webhooks/service/ses'] as const;
   const SENDGRID = ['POST', '/webhooks/service/sendgrid'] as const;
   const POSTMARK_ROUTE = ['POST', '/webhooks/service/postmark'] as const;
@@ -881,7 +912,7 @@ describe('real responses match the OpenAPI document', () => {
     c(RELEASE, 200, 'releases every stuck message (none)', () => stuck('POST', scannedMailbox), {
       also: (res) => expect(JSON.parse(res.text).data).toEqual({ released: [] }),
     }),
-    c(RELEASE, 400, 'refuses a uid that is no POP3 unique-id', () =>
+    c(RELEASE, 400, 'refuses a uid that is neither a POP3 unique-id nor an IMAP key', () =>
       stuck('POST', scannedMailbox, { query: { uid: 'two words' } }),
     ),
     c(RELEASE, 401, 'refuses a request without a user', () =>
@@ -898,6 +929,32 @@ describe('real responses match the OpenAPI document', () => {
       down.call({
         method: 'POST',
         resource: '/api/mailboxes/{uuid}/scan',
+        pathParameters: { uuid: MAILBOX },
+      }),
+    ),
+
+    // POST /api/mailboxes/{uuid}/test
+    c(TEST, 200, 'signs in to a POP3 mailbox (disabled, even) and answers ok', () => testFakeMailbox(true), {
+      also: (res) =>
+        expect(JSON.parse(res.text).data).toEqual({
+          ok: true,
+          stage: null,
+          message: 'signed in; 0 messages in the mailbox',
+        }),
+    }),
+    c(TEST, 200, 'answers the stage that failed', () => testFakeMailbox(false), {
+      also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ ok: false, stage: 'connect' }),
+    }),
+    c(TEST, 400, 'refuses a uuid that is not a UUID', () => testMailbox('inbox')),
+    c(TEST, 401, 'refuses a request without a user', () => testMailbox(MAILBOX, { permissions: null })),
+    c(TEST, 403, 'refuses a user without the permission', () =>
+      testMailbox(MAILBOX, { permissions: ['bounces:manage', 'settings:get'] }),
+    ),
+    c(TEST, 404, 'answers an unknown mailbox', () => testMailbox(NOBODY)),
+    c(TEST, 500, 'answers a storage failure', () =>
+      down.call({
+        method: 'POST',
+        resource: '/api/mailboxes/{uuid}/test',
         pathParameters: { uuid: MAILBOX },
       }),
     ),
