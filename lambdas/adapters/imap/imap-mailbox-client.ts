@@ -246,12 +246,12 @@ class ImapMailboxSession implements MailboxSession {
   private async move(set: string, moveTo: string): Promise<void> {
     if (this.client.capabilities.has('MOVE')) {
       const moved = await this.client.messageMove(set, moveTo, { uid: true });
-      if (!moved) throw new MailboxError(null, `the server refused to move messages to ${moveTo}`);
+      if (!moved) throw this.refused(`move messages to ${moveTo}`);
       return;
     }
     // No MOVE (RFC 6851): copy, then remove the originals with the same care as a delete.
     const copied = await this.client.messageCopy(set, moveTo, { uid: true });
-    if (!copied) throw new MailboxError(null, `the server refused to copy messages to ${moveTo}`);
+    if (!copied) throw this.refused(`copy messages to ${moveTo}`);
     await this.remove(set);
   }
 
@@ -261,7 +261,7 @@ class ImapMailboxSession implements MailboxSession {
    * otherwise the flags are taken back and the deletion is reported as failed.
    */
   private async remove(set: string): Promise<void> {
-    const refused = () => new MailboxError(null, `the server refused to delete messages ${set}`);
+    const refused = () => this.refused(`delete messages ${set}`);
     if (this.client.capabilities.has('UIDPLUS')) {
       if (!(await this.client.messageDelete(set, { uid: true }))) throw refused();
       return;
@@ -278,6 +278,18 @@ class ImapMailboxSession implements MailboxSession {
       );
     }
     if (!(await this.client.messageDelete(set, { uid: true }))) throw refused();
+  }
+
+  /**
+   * imapflow answers `false` both when the server said NO and when the connection went away before
+   * the answer came: which one it was decides the failure kind, and whether it may have been applied.
+   */
+  private refused(what: string): MailboxError {
+    if (!this.client.usable)
+      return new MailboxError(null, `the connection was lost before the server confirmed: ${what}`, {
+        code: 'connection',
+      });
+    return new MailboxError(null, `the server refused to ${what}`, { code: 'server' });
   }
 
   private fail(error: unknown, stage: 'folder' | null, what: string): MailboxError {
