@@ -25,6 +25,11 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/storage-faults.js').then((m) => m.benchStorageFaults()),
   },
   {
+    name: 'outbound',
+    title: 'Outbound: DynamoDB requests per bounce with sinks, dispatcher deliveries/s, 200-to-sink latency',
+    run: () => import('./bench/outbound.js').then((m) => m.benchOutbound()),
+  },
+  {
     name: 'handler',
     title: 'Webhook handler time per event, storage in memory',
     run: () => import('./bench/handler-time.js').then((m) => m.benchHandlerTime()),

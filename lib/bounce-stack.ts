@@ -1,4 +1,5 @@
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -11,6 +12,7 @@ import { OutboundEvents } from './events-construct.js';
 import { BounceFunction } from './function-construct.js';
 import { MailboxScanner } from './mailbox-scanner-construct.js';
 import { Monitoring } from './monitoring-construct.js';
+import { OutboundDispatcher, type OutboundNetwork } from './outbound-dispatcher-construct.js';
 import { BounceSecrets } from './secrets-construct.js';
 import { SesSetup, type SesSetupOptions, sesDefaults, sesFeedbackTopic } from './ses-setup-construct.js';
 import { BounceTable } from './table-construct.js';
@@ -33,6 +35,8 @@ export interface BounceStackProps extends StackProps {
   readonly throttle?: ApiThrottle;
   readonly authorizerCacheTtl?: Duration;
   readonly logRetention?: RetentionDays;
+  /** Places the outbound dispatcher in a VPC and lets it reach these private hosts or CIDRs. */
+  readonly outboundNetwork?: OutboundNetwork;
 }
 
 function pascal(name: string): string {
@@ -54,6 +58,7 @@ export class BounceStack extends Stack {
   public readonly functions: Partial<Record<FunctionName, BounceFunction>> = {};
   public readonly api: BounceApi;
   public readonly monitoring: Monitoring;
+  public readonly outbound: OutboundDispatcher;
 
   constructor(scope: Construct, id: string, props: BounceStackProps = {}) {
     super(scope, id, props);
@@ -82,6 +87,16 @@ export class BounceStack extends Stack {
       AUTH_MODE: authMode,
       ...(defaultSettings ? { DEFAULT_SETTINGS: defaultSettings } : {}),
     };
+    // The dispatcher first: every function that records bounces starts it after writing an event.
+    this.outbound = new OutboundDispatcher(this, 'OutboundDispatcher', {
+      environment,
+      logRetention: props.logRetention,
+      network: props.outboundNetwork,
+    });
+    this.table.grantData(this.outbound.function.fn);
+    this.secrets.grantReadSettings(this.outbound.function.fn);
+    environment.DISPATCHER_FUNCTION_NAME = this.outbound.function.fn.functionName;
+
     const served = new Set(routes.map((route) => route.fn));
     const fns: Partial<Record<FunctionName, IFunction>> = {};
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
@@ -97,6 +112,7 @@ export class BounceStack extends Stack {
       this.table.grantData(fn.fn);
       this.events.grantPublish(fn.fn);
       this.secrets.grantReadSettings(fn.fn);
+      this.outbound.grantWake(fn.fn);
       // Derived from the route table, so the grant follows the route if it moves to another function.
       // Settings saves write the secret, and so does the first bounce listing (it stores the key
       // that seals list cursors), and a manual scan or connection test (it saves an OAuth2 refresh
@@ -126,6 +142,7 @@ export class BounceStack extends Stack {
     });
     this.table.grantData(this.scanner.function.fn);
     this.events.grantPublish(this.scanner.function.fn);
+    this.outbound.grantWake(this.scanner.function.fn);
     this.secrets.grantReadSettings(this.scanner.function.fn);
     // An OAuth2 token endpoint may rotate a mailbox's refresh token: the scanner saves the new one.
     this.secrets.grantWriteSettings(this.scanner.function.fn);
@@ -145,6 +162,10 @@ export class BounceStack extends Stack {
       table: this.table.table,
       alarmEmail: props.alarmEmail,
     });
+    if (this.monitoring.alarmTopic) {
+      this.outbound.deadLetterAlarm.addAlarmAction(new SnsAction(this.monitoring.alarmTopic));
+      this.outbound.deadLetterAlarm.addOkAction(new SnsAction(this.monitoring.alarmTopic));
+    }
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.api.url,

@@ -2,7 +2,7 @@ import { type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib'
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { INDEX, LIST_INDEXES } from '../lambdas/adapters/dynamodb/table.js';
+import { INDEX, SORTED_INDEXES } from '../lambdas/adapters/dynamodb/table.js';
 
 /**
  * Exactly the DynamoDB actions the functions' code sends (GetCommand, QueryCommand, ...); no Scan:
@@ -39,7 +39,7 @@ export class BounceTable extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       globalSecondaryIndexes: [
         { indexName: INDEX.lookup.name, partitionKey: { name: INDEX.lookup.pk, type: AttributeType.STRING } },
-        ...LIST_INDEXES.map((index) => ({
+        ...SORTED_INDEXES.map((index) => ({
           indexName: index.name,
           partitionKey: { name: index.pk, type: AttributeType.STRING },
           sortKey: { name: index.sk, type: AttributeType.STRING },

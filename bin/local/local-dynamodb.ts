@@ -45,7 +45,17 @@ export function localClientConfig(endpoint: string) {
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = createDynamoDbClient(localClientConfig(endpoint));
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const missing = (createTableInput(tableName).GlobalSecondaryIndexes ?? [])
+      .map((i) => i.IndexName)
+      .filter((name) => !present.has(name));
+    // dynalite cannot add an index to an existing table: say so rather than fail later.
+    if (missing.length > 0)
+      console.warn(
+        `table ${tableName} lacks the index(es) ${missing.join(', ')} (made by an earlier version): ` +
+          'outbound events need a fresh STMAILS_DATA_DIR',
+      );
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
     await client.send(new CreateTableCommand(createTableInput(tableName)));

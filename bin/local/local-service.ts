@@ -6,7 +6,10 @@ import { FileSecretStore } from '../../lambdas/adapters/file-secret-store.js';
 import { FileUserStore } from '../../lambdas/adapters/file-user-store.js';
 import { LogEventPublisher } from '../../lambdas/adapters/log-event-publisher.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
+import { EgressHttpClient } from '../../lambdas/adapters/outbound/egress-http-client.js';
+import { LogSuppressionList } from '../../lambdas/adapters/outbound/log-suppression-list.js';
 import { type PlainUser, StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
+import type { HttpClient, SuppressionList } from '../../lambdas/core/outbound/ports.js';
 import { PERMISSIONS } from '../../lambdas/core/permissions.js';
 import type { UserStore } from '../../lambdas/core/ports.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
@@ -16,9 +19,11 @@ import { httpFunction } from '../../lambdas/handlers/http/http-function.js';
 import { logger as defaultLogger } from '../../lambdas/handlers/logger.js';
 import { mailboxDepsFor } from '../../lambdas/handlers/mailbox-deps.js';
 import { createMailboxScanner } from '../../lambdas/handlers/mailbox-scanner.js';
+import { createOutboundDispatcher, dispatcherDeps } from '../../lambdas/handlers/outbound-dispatcher.js';
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
 import { providerAdapters } from '../../lambdas/handlers/webhooks/provider-function.js';
 import type { ProviderWebhookDeps } from '../../lambdas/handlers/webhooks/provider-webhook.js';
+import { LocalDispatcher } from './local-dispatcher.js';
 import { ensureTable, localClientConfig, startDynalite } from './local-dynamodb.js';
 import { providerFunctions } from './provider-functions.js';
 import { createHttpServer, listen } from './server.js';
@@ -41,12 +46,15 @@ export interface LocalOptions {
   providerAdapters?: Pick<ProviderWebhookDeps, 'certificates' | 'confirmer'>;
   /** Settings the local service starts from; processing and webhooks are on for local use. */
   deployDefaults?: unknown;
+  /** Sink transport and SES suppression list; by default loopback http is allowed and SES calls are logged. */
+  outbound?: { http?: HttpClient; suppression?: SuppressionList; sweepMs?: number; allow?: string[] };
 }
 
 export interface LocalService {
   url: string;
   user: PlainUser;
   deps: Deps;
+  dispatcher: LocalDispatcher;
   close(): Promise<void>;
 }
 
@@ -74,6 +82,7 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
   const secrets = options.dataDir
     ? new FileSecretStore(join(options.dataDir, 'secrets.json'))
     : new MemorySecretStore();
+  const dispatcher = new LocalDispatcher(logger, options.outbound?.sweepMs);
   const deps = depsFromParts({
     tableName,
     db,
@@ -81,7 +90,21 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     deployDefaults: options.deployDefaults ?? LOCAL_DEFAULTS,
     secrets,
     authMode: 'basic',
+    wakeDispatcher: dispatcher.wake,
   });
+  dispatcher.start(
+    createOutboundDispatcher(
+      dispatcherDeps(deps, {
+        http:
+          options.outbound?.http ??
+          new EgressHttpClient({ allowLoopbackHttp: true, allow: options.outbound?.allow ?? [] }),
+        suppression: options.outbound?.suppression ?? new LogSuppressionList(logger),
+        onDeadLetter: (item, sink) =>
+          logger.warn('outbound delivery dead-lettered', { event_id: item.doc.data.event_id, sink }),
+      }),
+      logger,
+    ),
+  );
   const mailboxes = mailboxDepsFor(db, tableName, secrets);
   const server = createHttpServer({
     functions: {
@@ -117,8 +140,10 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     url,
     user,
     deps,
+    dispatcher,
     close: async () => {
       if (timer) clearInterval(timer);
+      await dispatcher.close();
       // Let requests in flight finish (their handlers still need the database), then force the rest.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const force = setTimeout(() => server.closeAllConnections(), 10_000);

@@ -1,10 +1,14 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InternalError } from '../core/errors.js';
+import { toEventDocument } from '../core/outbound/event-document.js';
 import type { EventPublisher, OutboundEvent } from '../core/ports.js';
 
 export const EVENT_SOURCE = 'stmails.bounce';
 
-/** Publishes subscriber actions to the stack's EventBridge bus (detail-type = the event type). */
+/**
+ * Publishes outbound events to the stack's EventBridge bus: the detail is the same document sinks get
+ * (`{type, timestamp, data}`), the detail-type its type.
+ */
 export class EventBridgeEventPublisher implements EventPublisher {
   constructor(
     private readonly client: EventBridgeClient,
@@ -21,7 +25,7 @@ export class EventBridgeEventPublisher implements EventPublisher {
               EventBusName: this.busName,
               Source: EVENT_SOURCE,
               DetailType: event.type,
-              Detail: JSON.stringify(event),
+              Detail: JSON.stringify(toEventDocument(event)),
             },
           ],
         }),

@@ -11,7 +11,16 @@ export interface HttpsCertificateLoaderOptions {
   maxEntries?: number;
 }
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
+const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_END = '-----END CERTIFICATE-----';
+
+/** The first PEM certificate block of a text; found by position, not by a backtracking pattern. */
+function firstPemCertificate(text: string): string | undefined {
+  const begin = text.indexOf(PEM_BEGIN);
+  if (begin < 0) return undefined;
+  const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length + 1);
+  return end < 0 ? undefined : text.slice(begin, end + PEM_END.length);
+}
 
 /**
  * Reads at most `maxBytes` of a body. Counting the stream (not only Content-Length, which may be
@@ -59,11 +68,13 @@ export class HttpsCertificateLoader implements CertificateLoader {
     this.maxEntries = options.maxEntries ?? 50;
   }
 
-  load(url: string): Promise<string> {
+  load(url: string, topicArn: string): Promise<string> {
     // The provider checked this already; checked again because this is the code that fetches.
-    if (!isSigningCertUrl(url))
+    if (!isSigningCertUrl(url, topicArn))
       return Promise.reject(
-        new UnauthenticatedError('SNS SigningCertURL is not an Amazon SNS certificate URL'),
+        new UnauthenticatedError(
+          "SNS SigningCertURL is not an Amazon SNS certificate URL in the topic's region",
+        ),
       );
     const cached = this.cache.get(url);
     if (cached) {
@@ -98,7 +109,7 @@ export class HttpsCertificateLoader implements CertificateLoader {
         await response.body?.cancel().catch(() => undefined);
         throw new UnauthenticatedError('SNS signing certificate is too large');
       }
-      const pem = PEM_CERTIFICATE.exec(await readCapped(response.body, this.maxBytes))?.[0];
+      const pem = firstPemCertificate(await readCapped(response.body, this.maxBytes));
       if (!pem) throw new UnauthenticatedError('SNS signing certificate is not a PEM certificate');
       return pem;
     } catch (cause) {

@@ -1,3 +1,4 @@
+import { toEventDocument } from '../core/outbound/event-document.js';
 import type { EventPublisher, OutboundEvent } from '../core/ports.js';
 
 export interface EventLogger {
@@ -9,6 +10,8 @@ export class LogEventPublisher implements EventPublisher {
   constructor(private readonly logger: EventLogger) {}
 
   async publish(event: OutboundEvent): Promise<void> {
-    this.logger.info('outbound event', { event });
+    const { type, data } = toEventDocument(event);
+    // The event id and type only: the address is personal data and stays out of logs.
+    this.logger.info('outbound event', { type, event_id: data.event_id });
   }
 }

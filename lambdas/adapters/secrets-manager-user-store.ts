@@ -42,7 +42,7 @@ export class SecretsManagerUserStore implements UserStore {
     }
     for (const raw of Array.isArray(parsed.users) ? parsed.users : []) {
       const u = raw as { name?: unknown; token?: unknown; permissions?: unknown };
-      if (typeof u.name !== 'string' || typeof u.token !== 'string' || u.token.length < 16) continue;
+      if (typeof u.name !== 'string' || typeof u.token !== 'string' || u.token.trim().length < 16) continue;
       users.set(u.name, {
         name: u.name,
         tokenSha256: sha256Hex(u.token),

@@ -1,6 +1,6 @@
 import { BounceError, InternalError, UnauthenticatedError } from '../core/errors.js';
 import type { SubscriptionConfirmer } from '../core/providers/provider.js';
-import { parseSnsUrl } from '../core/providers/sns-message.js';
+import { checkSubscribeUrl } from '../core/providers/sns-message.js';
 import type { Fetch } from './https-certificate-loader.js';
 
 /**
@@ -13,9 +13,13 @@ export class SnsSubscriptionConfirmer implements SubscriptionConfirmer {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  async confirm(subscribeUrl: string): Promise<void> {
+  async confirm(subscribeUrl: string, topicArn: string): Promise<void> {
     // Checked again here because this is the code that makes the request (no SSRF through a bug upstream).
-    if (!parseSnsUrl(subscribeUrl)) throw new UnauthenticatedError('SubscribeURL is not an Amazon SNS URL');
+    try {
+      checkSubscribeUrl(subscribeUrl, topicArn);
+    } catch {
+      throw new UnauthenticatedError("SubscribeURL is not the Amazon SNS endpoint of the topic's region");
+    }
     try {
       const response = await this.fetchImpl(subscribeUrl, {
         method: 'GET',

@@ -48,6 +48,7 @@ export async function authenticate(users: UserStore, header: string | undefined)
   const found = await users.find(user);
   // Compare even for an unknown user so that an unknown name costs the same as a wrong token.
   const match = constantTimeEqual(sha256Hex(token), found?.tokenSha256 ?? NO_USER_DIGEST);
-  if (!match || !found) throw new UnauthenticatedError('invalid API credentials');
+  // A token blank after trimming is no secret, whatever a user store was given (DESIGN §9).
+  if (!match || !found || !token.trim()) throw new UnauthenticatedError('invalid API credentials');
   return found;
 }

@@ -9,7 +9,25 @@ import { isHardReason, type Reason } from './reasons.js';
 const ENHANCED = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/;
 const BASIC = /\b([245]\d\d)\b/;
 
-const TEXT_RULES: readonly [RegExp, Reason][] = [
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+
+/**
+ * `exceeds … size` within one line. Line by line with indexOf, because a pattern with a `.*` gap
+ * (`exceeds .*size`) costs time quadratic in the text when the text repeats `exceeds`.
+ */
+const EXCEEDS_SIZE = {
+  test(text: string): boolean {
+    return text
+      .toLowerCase()
+      .split(LINE_BREAK)
+      .some((line) => {
+        const at = line.indexOf('exceeds ');
+        return at >= 0 && line.includes('size', at + 'exceeds '.length);
+      });
+  },
+};
+
+const TEXT_RULES: readonly [{ test(text: string): boolean }, Reason][] = [
   // Before the user rule: "Domain does not exist" names the domain, not a user.
   [/domain (does not|doesn'?t) exist|domain is not reachable/i, 'host_unknown'],
   [
@@ -28,7 +46,8 @@ const TEXT_RULES: readonly [RegExp, Reason][] = [
     /quota|mailbox (is )?full|insufficient storage|over ?quota|exceeded storage|mailbox size limit/i,
     'mailbox_full',
   ],
-  [/too large|message size|size limit|exceeds .*size/i, 'message_too_large'],
+  [/too large|message size|size limit/i, 'message_too_large'],
+  [EXCEEDS_SIZE, 'message_too_large'],
   [/virus|malware|infected/i, 'virus'],
   [/dmarc|spf|dkim|authentication/i, 'policy'],
   // Block lists named after spam (Spamhaus, SpamCop) block the sender; they say nothing of the content.

@@ -102,27 +102,25 @@ export interface UserStore {
   find(name: string): Promise<ApiUser | null>;
 }
 
-/** An action a bounce fired. */
-export interface ActionEvent {
-  type: 'subscriber.unsubscribed' | 'subscriber.blocklisted' | 'subscriber.deleted';
+/** What fired, as recordBounce (and re-enabling) hand it to the publisher; see outbound/event-document.ts. */
+export interface OutboundEvent {
+  type:
+    | 'subscriber.unsubscribed'
+    | 'subscriber.blocklisted'
+    | 'subscriber.deleted'
+    | 'subscriber.reenabled'
+    | 'bounce.recorded';
   email: string;
   subscriber_uuid?: string;
-  bounce_id: string;
-  bounce_type: BounceType;
-  count: number;
+  bounce_id?: string;
+  bounce_type?: BounceType;
+  count?: number;
   at: string;
-}
-
-/** A person undid the actions: the sending app (and SES suppression) may take the address back. */
-export interface ReenabledEvent {
-  type: 'subscriber.reenabled';
-  email: string;
-  subscriber_uuid?: string;
-  at: string;
+  /** The bounce that fired the event (absent on a re-enable). */
+  bounce?: Pick<Bounce, 'type' | 'reason' | 'status' | 'source' | 'campaign_uuid' | 'created_at'>;
+  /** Who re-enabled the subscriber (the API user), on `subscriber.reenabled`. */
   by?: string;
 }
-
-export type OutboundEvent = ActionEvent | ReenabledEvent;
 
 export interface EventPublisher {
   publish(event: OutboundEvent): Promise<void>;

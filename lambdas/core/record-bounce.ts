@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Bounce, BounceInput } from './bounce.js';
 import { NotFoundError } from './errors.js';
+import { bounceRecordedEvent, wantsEveryBounce } from './outbound/outbound-settings.js';
 import type {
-  ActionEvent,
   BounceStore,
   Clock,
   EventPublisher,
   IdGenerator,
+  OutboundEvent,
   SubscriberStore,
 } from './ports.js';
 import type { Action, BounceSettings } from './settings.js';
@@ -34,7 +35,7 @@ export function emailHash(email: string): string {
   return createHash('sha256').update(email).digest('hex');
 }
 
-const EVENT_TYPE: Record<Exclude<Action, 'none'>, ActionEvent['type']> = {
+const EVENT_TYPE: Record<Exclude<Action, 'none'>, OutboundEvent['type']> = {
   unsubscribe: 'subscriber.unsubscribed',
   blocklist: 'subscriber.blocklisted',
   delete: 'subscriber.deleted',
@@ -83,7 +84,12 @@ function toBounce(deps: RecordDeps, input: BounceInput, subscriber: Subscriber, 
   };
 }
 
-async function emit(deps: RecordDeps, subscriber: Subscriber, entry: ActionHistoryEntry): Promise<void> {
+async function emit(
+  deps: RecordDeps,
+  subscriber: Subscriber,
+  entry: ActionHistoryEntry,
+  bounce: Bounce,
+): Promise<void> {
   if (entry.action === 'none') return;
   await deps.events.publish({
     type: EVENT_TYPE[entry.action],
@@ -93,12 +99,18 @@ async function emit(deps: RecordDeps, subscriber: Subscriber, entry: ActionHisto
     bounce_type: entry.type,
     count: entry.count,
     at: entry.at,
+    bounce,
   });
 }
 
 /** Emits the event and, for `delete`, erases the subscriber; every step is safe to repeat. */
-async function finish(deps: RecordDeps, subscriber: Subscriber, entry: ActionHistoryEntry): Promise<void> {
-  await emit(deps, subscriber, entry);
+async function finish(
+  deps: RecordDeps,
+  subscriber: Subscriber,
+  entry: ActionHistoryEntry,
+  bounce: Bounce,
+): Promise<void> {
+  await emit(deps, subscriber, entry, bounce);
   if (entry.action === 'delete') await deps.subscribers.erase(subscriber.email);
   else await deps.subscribers.markEmitted(subscriber.email, entry.type, entry.bounce_id);
 }
@@ -127,6 +139,9 @@ export async function recordBounce(
   const { bounce, duplicate } = await deps.bounces.put(toBounce(deps, input, sub, now));
 
   const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
+  // Only when a sink wants every bounce (DESIGN §10); a repeat re-publishes the same event id.
+  if (wantsEveryBounce(settings, bounce.type))
+    await deps.events.publish(bounceRecordedEvent(sub, bounce, now));
   const rule = settings.actions[bounce.type];
   // With no action to fire there is nothing to count (the default for soft bounces).
   if (rule.action === 'none') return result;
@@ -148,7 +163,7 @@ export async function recordBounce(
         (h): h is ActionHistoryEntry =>
           h.action !== 'reenabled' && h.bounce_id === bounce.id && h.type === bounce.type,
       );
-      if (entry) await finish(deps, sub, entry);
+      if (entry) await finish(deps, sub, entry, bounce);
     }
     return result;
   }
@@ -165,6 +180,6 @@ export async function recordBounce(
     ...(windowStart ? { windowStart } : {}),
   });
   if (!claimed) return result;
-  await finish(deps, sub, entry);
+  await finish(deps, sub, entry, bounce);
   return { ...result, action: rule.action };
 }

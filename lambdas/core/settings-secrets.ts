@@ -1,4 +1,5 @@
 import { isMaskedOrBlank, MASK } from './masked.js';
+import { outboundSecretFields } from './outbound/outbound-settings.js';
 import type { BounceSettings } from './settings.js';
 import { listItems, listName, SETTINGS_LISTS, secretAt, setSecretAt } from './settings-lists.js';
 
@@ -59,6 +60,7 @@ function secretFields(s: BounceSettings): SecretField[] {
         })),
       ),
     ),
+    ...outboundSecretFields(s),
   ];
 }
 

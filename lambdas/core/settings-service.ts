@@ -1,4 +1,5 @@
 import { ConflictError, ValidationError } from './errors.js';
+import { withUuids } from './outbound/outbound-settings.js';
 import type { Clock, SettingsSource } from './ports.js';
 import {
   type BounceSettings,
@@ -108,6 +109,10 @@ export class SettingsService implements SettingsManager {
       );
     }
     applyListRules(settings, changes, this.options.newUuid);
+    const outbound = changes.outbound as { webhooks?: unknown } | undefined;
+    if (outbound && typeof outbound === 'object' && Array.isArray(outbound.webhooks)) {
+      changes.outbound = { ...outbound, webhooks: withUuids(outbound.webhooks, this.options.newUuid) };
+    }
     const merged = keepUnchangedSecrets(overlay(settings, changes) as BounceSettings, storedSecrets);
     const valid = validateSettings(withManaged(merged, managed));
     const { plain, secrets: own } = splitSecrets(valid);

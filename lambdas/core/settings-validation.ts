@@ -1,13 +1,13 @@
 import { createPublicKey } from 'node:crypto';
+import { isLdhLabel } from './email.js';
 import { ValidationError } from './errors.js';
+import { validateOutbound } from './outbound/outbound-settings.js';
 import { ACTIONS, type BounceSettings, type MailboxSettings } from './settings.js';
 import { isUuid } from './uuid.js';
 
 type Obj = Record<string, unknown>;
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-const HOSTNAME =
-  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 const MAX_MAILBOXES = 20;
 
@@ -49,6 +49,10 @@ function oneOf<T extends string>(o: Obj, key: string, path: string, values: read
   if (!values.includes(v as T))
     throw new ValidationError(`${path}${key}`, `must be one of ${values.join(', ')}`);
   return v as T;
+}
+
+function isBlank(value: string): boolean {
+  return value.trim() === '';
 }
 
 /** Go-style duration ("15m", "1h30m") in seconds; listmonk's scan_interval format. */
@@ -95,7 +99,8 @@ function mailbox(raw: unknown, path: string): MailboxSettings {
   const uuid = str(m, 'uuid', path, 64);
   if (!isUuid(uuid)) throw new ValidationError(`${path}uuid`, 'must be a UUID');
   const host = str(m, 'host', path, 253).trim();
-  if (!HOSTNAME.test(host) && !/^\d{1,3}(\.\d{1,3}){3}$/.test(host))
+  const hostname = host.length <= 253 && host.split('.').every(isLdhLabel);
+  if (!hostname && !/^\d{1,3}(\.\d{1,3}){3}$/.test(host))
     throw new ValidationError(`${path}host`, 'must be a host name or IPv4 address');
   const interval = str(m, 'scan_interval', path, 20);
   const seconds = durationSeconds(interval);
@@ -203,7 +208,10 @@ function checkMailboxRules(m: MailboxSettings, path: string): void {
   if (!m.enabled) return;
   const blank = (v: string) => v.trim() === '';
   if (m.auth_protocol === 'userpass' && (blank(m.username) || blank(m.password))) {
-    throw new ValidationError(`${path}password`, 'and username are required for auth_protocol userpass');
+    throw new ValidationError(
+      `${path}${blank(m.password) ? 'password' : 'username'}`,
+      'is required (not blank) for auth_protocol userpass',
+    );
   }
   if (m.auth_protocol !== 'oauth2') return;
   const o = m.oauth2;
@@ -235,6 +243,7 @@ export function validateSettings(raw: unknown): BounceSettings {
     'postmark',
     'forwardemail',
     'mailboxes',
+    'outbound',
   ]);
   const actions = obj(s.actions, 'actions');
   only(actions, 'actions', ['soft', 'hard', 'complaint']);
@@ -288,6 +297,7 @@ export function validateSettings(raw: unknown): BounceSettings {
       key: str(forwardemail, 'key', 'forwardemail.', 1000),
     },
     mailboxes: s.mailboxes.map((m, i) => mailbox(m, `mailboxes[${i}].`)),
+    outbound: validateOutbound(s.outbound),
   };
   if (out.ses.enabled && out.ses.topic_arns.length === 0) {
     throw new ValidationError(
@@ -301,16 +311,15 @@ export function validateSettings(raw: unknown): BounceSettings {
       'must be an EC P-256 public key (the base64 verification key SendGrid shows)',
     );
   }
-  if (out.sendgrid.enabled && !out.sendgrid.key)
-    throw new ValidationError('sendgrid.key', 'is required while sendgrid.enabled');
-  if (out.postmark.enabled && (!out.postmark.username || !out.postmark.password)) {
-    throw new ValidationError(
-      'postmark.password',
-      'and postmark.username are required while postmark.enabled',
-    );
-  }
-  if (out.forwardemail.enabled && !out.forwardemail.key)
-    throw new ValidationError('forwardemail.key', 'is required while forwardemail.enabled');
+  // A secret of only whitespace is no secret: it must not switch a provider on (DESIGN §9).
+  if (out.sendgrid.enabled && isBlank(out.sendgrid.key))
+    throw new ValidationError('sendgrid.key', 'is required (not blank) while sendgrid.enabled');
+  if (out.postmark.enabled && isBlank(out.postmark.username))
+    throw new ValidationError('postmark.username', 'is required (not blank) while postmark.enabled');
+  if (out.postmark.enabled && isBlank(out.postmark.password))
+    throw new ValidationError('postmark.password', 'is required (not blank) while postmark.enabled');
+  if (out.forwardemail.enabled && isBlank(out.forwardemail.key))
+    throw new ValidationError('forwardemail.key', 'is required (not blank) while forwardemail.enabled');
   const uuids = new Set<string>();
   out.mailboxes.forEach((m, i) => {
     if (uuids.has(m.uuid)) throw new ValidationError(`mailboxes[${i}].uuid`, 'appears twice');

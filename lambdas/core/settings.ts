@@ -1,5 +1,6 @@
 import type { BounceType } from './bounce.js';
 import { withMailboxDefaults } from './mailbox/mailbox-defaults.js';
+import { defaultOutbound, type OutboundSettings } from './outbound/outbound-settings.js';
 
 export const ACTIONS = ['none', 'unsubscribe', 'blocklist', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -57,6 +58,7 @@ export interface BounceSettings {
   postmark: { enabled: boolean; username: string; password: string };
   forwardemail: { enabled: boolean; key: string };
   mailboxes: MailboxSettings[];
+  outbound: OutboundSettings;
 }
 
 /** listmonk's defaults: processing off until an operator turns it on. */
@@ -74,6 +76,7 @@ export function defaultSettings(): BounceSettings {
     postmark: { enabled: false, username: '', password: '' },
     forwardemail: { enabled: false, key: '' },
     mailboxes: [],
+    outbound: defaultOutbound(),
   };
 }
 

@@ -6,6 +6,7 @@ import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
 import { mailboxTestRoute } from './api/mailbox-test-route.js';
 import { openApiRoute } from './api/openapi-route.js';
+import { listDeliveriesRoute, retryDeliveryRoute, schemasRoute } from './api/outbound-routes.js';
 import { scanRoute } from './api/scan-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
 import { listStuckRoute, releaseStuckRoute } from './api/stuck-routes.js';
@@ -49,7 +50,13 @@ export function createApiHandler(
     [routeKey('GET', '/api/mailboxes/{uuid}/stuck')]: listStuckRoute(deps),
     [routeKey('POST', '/api/mailboxes/{uuid}/stuck/release')]: releaseStuckRoute(deps),
     [routeKey('POST', '/api/mailboxes/{uuid}/test')]: mailboxTestRoute(deps),
+    [routeKey('GET', '/api/outbound/schemas')]: schemasRoute(),
   };
+  if (deps.outbound) {
+    const outbound = { ...deps.outbound, clock: deps.record.clock };
+    byRoute[routeKey('GET', '/api/outbound/deliveries')] = listDeliveriesRoute(outbound);
+    byRoute[routeKey('POST', '/api/outbound/deliveries/{id}/retry')] = retryDeliveryRoute(outbound);
+  }
   return async (event, context) => {
     const route = guardRoute(event, deps.authMode);
     const handle = route.fn === 'api' ? byRoute[routeKey(route.method, route.path)] : undefined;

@@ -1,20 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CursorSigner } from '../adapters/cursor-signer.js';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../adapters/dynamodb/dynamodb-bounce-store.js';
+import { DynamoDbOutboxStore } from '../adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbSettingsRepository } from '../adapters/dynamodb/dynamodb-settings-repository.js';
 import { DynamoDbSubscriberStore } from '../adapters/dynamodb/dynamodb-subscriber-store.js';
 import { EventBridgeEventPublisher } from '../adapters/eventbridge-event-publisher.js';
+import { lambdaDispatcherWaker } from '../adapters/outbound/lambda-dispatcher-waker.js';
 import { SecretsManagerSecretStore } from '../adapters/secrets-manager-secret-store.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { ulidIds } from '../adapters/ulid-ids.js';
+import { OutboxPublisher } from '../core/outbound/outbox-publisher.js';
+import type { OutboxStore } from '../core/outbound/ports.js';
 import type { EventPublisher } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
 import { type SecretStore, type SettingsManager, SettingsService } from '../core/settings-service.js';
 import { type FunctionEnvironment, functionEnvironment } from './environment.js';
 import type { AuthMode } from './http/permission.js';
+import { logger } from './logger.js';
 
 /**
  * What every handler factory may ask for. Tests and the local server build their own. The mailbox
@@ -25,6 +31,14 @@ export interface Deps {
   record: RecordDeps;
   settings: SettingsManager;
   authMode: AuthMode;
+  /** Absent in tests that build a handler without an outbox: its routes then answer 404. */
+  outbound?: OutboundDeps;
+}
+
+/** The outbox the publisher writes to, and how the dispatcher is woken after a write. */
+export interface OutboundDeps {
+  outbox: OutboxStore;
+  wake?: () => void | Promise<void>;
 }
 
 /** The adapters a handler's dependencies are built from: in AWS from the environment, locally by the server. */
@@ -35,24 +49,37 @@ export interface TableDeps {
   deployDefaults: unknown;
   secrets: SecretStore;
   authMode: AuthMode;
+  /** Starts the dispatcher after an outbound event was written. */
+  wakeDispatcher?: () => void | Promise<void>;
 }
 
 export function depsFromParts(parts: TableDeps): Deps {
   const { db, tableName } = parts;
   const clock = systemClock;
+  const settings = new SettingsService(new DynamoDbSettingsRepository(db, tableName), parts.secrets, clock, {
+    deployDefaults: parts.deployDefaults,
+    newUuid: randomUUID,
+  });
+  const outbox = new DynamoDbOutboxStore(db, tableName);
+  const wake = parts.wakeDispatcher;
   return {
     record: {
       subscribers: new DynamoDbSubscriberStore(db, tableName),
       bounces: new DynamoDbBounceStore(db, tableName, new CursorSigner(parts.secrets)),
-      events: parts.events,
+      // Every action (and, when a sink asks, every bounce) goes through the outbox first.
+      events: new OutboxPublisher({
+        outbox,
+        settings,
+        clock,
+        downstream: parts.events,
+        ...(wake ? { wake } : {}),
+      }),
       clock,
       ids: ulidIds(),
     },
-    settings: new SettingsService(new DynamoDbSettingsRepository(db, tableName), parts.secrets, clock, {
-      deployDefaults: parts.deployDefaults,
-      newUuid: randomUUID,
-    }),
+    settings,
     authMode: parts.authMode,
+    outbound: { outbox, ...(wake ? { wake } : {}) },
   };
 }
 
@@ -98,6 +125,15 @@ export function awsDeps(): Deps {
     deployDefaults: env.deployDefaults,
     secrets: awsSettingsSecrets(),
     authMode: env.authMode,
+    ...(process.env.DISPATCHER_FUNCTION_NAME
+      ? {
+          wakeDispatcher: lambdaDispatcherWaker(
+            new LambdaClient({}),
+            process.env.DISPATCHER_FUNCTION_NAME,
+            logger,
+          ),
+        }
+      : {}),
   });
   return memo;
 }

@@ -11,6 +11,11 @@ export const FUNCTIONS = {
     entry: 'lambdas/handlers/webhooks/forwardemail.ts',
     description: 'Forward Email webhook',
   },
+  /** No route: invoked after an outbound event is written, and every minute by EventBridge. */
+  outboundDispatcher: {
+    entry: 'lambdas/handlers/outbound-dispatcher.ts',
+    description: 'delivers outbound events to sinks',
+  },
   /** No route: EventBridge invokes it every minute. */
   mailboxScanner: {
     entry: 'lambdas/handlers/mailbox-scanner.ts',
@@ -99,6 +104,21 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: '/api/mailboxes/{uuid}/test',
+    fn: 'api',
+    auth: 'api',
+    permission: 'settings:manage',
+  },
+  { method: 'GET', path: '/api/outbound/schemas', fn: 'api', auth: 'public' },
+  {
+    method: 'GET',
+    path: '/api/outbound/deliveries',
+    fn: 'api',
+    auth: 'api',
+    permission: 'settings:manage',
+  },
+  {
+    method: 'POST',
+    path: '/api/outbound/deliveries/{id}/retry',
     fn: 'api',
     auth: 'api',
     permission: 'settings:manage',

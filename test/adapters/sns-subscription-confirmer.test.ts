@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fetch } from '../../lambdas/adapters/https-certificate-loader.js';
 import { SnsSubscriptionConfirmer } from '../../lambdas/adapters/sns-subscription-confirmer.js';
 import { InternalError, UnauthenticatedError } from '../../lambdas/core/errors.js';
-import { TEST_SUBSCRIBE_URL } from '../support/sns-signer.js';
+import { TEST_SUBSCRIBE_URL, TEST_TOPIC_ARN } from '../support/sns-signer.js';
 
 const CONFIRMED = `<ConfirmSubscriptionResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
   <ConfirmSubscriptionResult><SubscriptionArn>arn:aws:sns:us-east-1:123456789012:ses-feedback:1</SubscriptionArn></ConfirmSubscriptionResult>
@@ -20,7 +20,7 @@ function fakeFetch(respond: () => Response = () => new Response(CONFIRMED)) {
 describe('SnsSubscriptionConfirmer', () => {
   it('confirms by GET of the SubscribeURL, unchanged', async () => {
     const { fetch, calls } = fakeFetch();
-    await new SnsSubscriptionConfirmer(fetch).confirm(TEST_SUBSCRIBE_URL);
+    await new SnsSubscriptionConfirmer(fetch).confirm(TEST_SUBSCRIBE_URL, TEST_TOPIC_ARN);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.url).toBe(TEST_SUBSCRIBE_URL);
     expect(calls[0]?.init).toMatchObject({ method: 'GET', redirect: 'manual' });
@@ -29,18 +29,18 @@ describe('SnsSubscriptionConfirmer', () => {
 
   it('fails with a 500 when SNS does not answer 200, so SNS sends the confirmation again', async () => {
     const { fetch } = fakeFetch(() => new Response('<Error/>', { status: 403 }));
-    await expect(new SnsSubscriptionConfirmer(fetch).confirm(TEST_SUBSCRIBE_URL)).rejects.toThrow(
-      InternalError,
-    );
+    await expect(
+      new SnsSubscriptionConfirmer(fetch).confirm(TEST_SUBSCRIBE_URL, TEST_TOPIC_ARN),
+    ).rejects.toThrow(InternalError);
   });
 
   it('fails with a 500 on a network error', async () => {
     const fetch: Fetch = async () => {
       throw new TypeError('fetch failed');
     };
-    await expect(new SnsSubscriptionConfirmer(fetch).confirm(TEST_SUBSCRIBE_URL)).rejects.toThrow(
-      InternalError,
-    );
+    await expect(
+      new SnsSubscriptionConfirmer(fetch).confirm(TEST_SUBSCRIBE_URL, TEST_TOPIC_ARN),
+    ).rejects.toThrow(InternalError);
   });
 
   it('gives up after its timeout', async () => {
@@ -48,16 +48,30 @@ describe('SnsSubscriptionConfirmer', () => {
       new Promise((_resolve, reject) =>
         init.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
       );
-    await expect(new SnsSubscriptionConfirmer(fetch, 20).confirm(TEST_SUBSCRIBE_URL)).rejects.toThrow(
-      InternalError,
-    );
+    await expect(
+      new SnsSubscriptionConfirmer(fetch, 20).confirm(TEST_SUBSCRIBE_URL, TEST_TOPIC_ARN),
+    ).rejects.toThrow(InternalError);
   });
 
   it('refuses a URL that is not an SNS host without requesting it', async () => {
     const { fetch, calls } = fakeFetch();
     await expect(
-      new SnsSubscriptionConfirmer(fetch).confirm('https://169.254.169.254/latest/meta-data/'),
+      new SnsSubscriptionConfirmer(fetch).confirm(
+        'https://169.254.169.254/latest/meta-data/',
+        TEST_TOPIC_ARN,
+      ),
     ).rejects.toThrow(UnauthenticatedError);
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    ['an S3 bucket host', TEST_SUBSCRIBE_URL.replace('sns.us-east-1.', 'sns.s3.')],
+    ['another region', TEST_SUBSCRIBE_URL.replace('sns.us-east-1.', 'sns.eu-west-1.')],
+  ])('refuses a SubscribeURL on %s without requesting it', async (_, url) => {
+    const { fetch, calls } = fakeFetch();
+    await expect(new SnsSubscriptionConfirmer(fetch).confirm(url, TEST_TOPIC_ARN)).rejects.toThrow(
+      UnauthenticatedError,
+    );
     expect(calls).toEqual([]);
   });
 
@@ -72,7 +86,7 @@ describe('SnsSubscriptionConfirmer', () => {
       },
     });
     const { fetch } = fakeFetch(() => new Response(body));
-    await new SnsSubscriptionConfirmer(fetch).confirm(TEST_SUBSCRIBE_URL);
+    await new SnsSubscriptionConfirmer(fetch).confirm(TEST_SUBSCRIBE_URL, TEST_TOPIC_ARN);
     expect(cancelled).toBe(true);
   });
 });

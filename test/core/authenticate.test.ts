@@ -30,6 +30,12 @@ describe('authenticate', () => {
     await expect(authenticate(users, header)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
+  it('refuses a token blank after trimming even for a user stored with that token', async () => {
+    const blank = new StaticUserStore([{ name: 'ghost', token: '   ', permissions: ['bounces:get'] }]);
+    await expect(authenticate(blank, basic('ghost:   '))).rejects.toBeInstanceOf(UnauthenticatedError);
+    await expect(authenticate(blank, 'token ghost:\t')).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
   it('never echoes the credentials in its message', () => {
     try {
       parseAuthorization('Weird s3cret');

@@ -93,6 +93,13 @@ describe('bounce settings API', () => {
     expect(next.status).toBe(200);
   });
 
+  it('keeps the stored secret when only whitespace comes back (whitespace is no secret)', async () => {
+    await put({ forwardemail: { enabled: true, key: 'fe-secret-1' } }, '"0"');
+    const res = await put({ forwardemail: { enabled: true, key: '   ' } }, '"1"');
+    expect(res.status).toBe(200);
+    expect((await api.settings.current()).settings.forwardemail.key).toBe('fe-secret-1');
+  });
+
   it('refuses a stale version with 409 and a missing one with 400 naming If-Match', async () => {
     await put({ enabled: false }, '"0"');
     const stale = await put({ enabled: true }, '"0"');
@@ -124,6 +131,14 @@ describe('bounce settings API', () => {
     [{ sendgrid: { enabled: true } }, 'sendgrid.key'],
     [{ postmark: { enabled: true, username: 'u' } }, 'postmark.password'],
     [{ forwardemail: { enabled: true } }, 'forwardemail.key'],
+    [{ sendgrid: { enabled: true, key: ' \t ' } }, 'sendgrid.key'],
+    [{ postmark: { enabled: true, username: '   ', password: 'pm-secret' } }, 'postmark.username'],
+    [{ postmark: { enabled: true, username: 'pm', password: ' \n ' } }, 'postmark.password'],
+    [{ forwardemail: { enabled: true, key: '    ' } }, 'forwardemail.key'],
+    [
+      { mailboxes: [{ enabled: true, host: 'pop.example.com', username: 'b', password: '   ' }] },
+      'mailboxes[0].password',
+    ],
     [{ surprise: 1 }, 'surprise'],
     [{ mailboxes: [{ host: 'pop.example.com', port: 70000, password: 'pw' }] }, 'mailboxes[0].port'],
     [

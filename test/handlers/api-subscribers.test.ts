@@ -39,6 +39,22 @@ describe('subscribers API', () => {
     expect(again.body.data).toMatchObject({ created: 0, updated: 1, errors: 0 });
   });
 
+  it('refuses importing any spelling of an address deleted by a bounce action', async () => {
+    await put([{ uuid: U1, email: 'tomb@x.example' }]);
+    await recordBounce(api.record, settings, {
+      email: 'tomb@x.example',
+      type: 'complaint',
+      reason: 'complaint',
+      source: 'api',
+      meta: {},
+    });
+    for (const email of ['"tomb"@x.example', '"T\\omb"@X.example', 'TOMB@x.example']) {
+      const res = await put([{ uuid: U2, email }]);
+      expect(res.body.data).toMatchObject({ created: 0, errors: 1 });
+      expect(res.body.data.results[0].message).toMatch(/deleted by a bounce action/);
+    }
+  });
+
   it('refuses a body that is not an array, and more than 1000 items', async () => {
     expect((await put({ uuid: U1 })).status).toBe(400);
     const many = Array.from({ length: 1001 }, (_, i) => ({ uuid: U1, email: `u${i}@example.com` }));

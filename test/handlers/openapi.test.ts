@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
+import type { OutboxStore } from '../../lambdas/core/outbound/ports.js';
 import type { BounceStore, SubscriberStore } from '../../lambdas/core/ports.js';
 import { forwardemailProvider } from '../../lambdas/core/providers/forwardemail.js';
 import { postmarkProvider } from '../../lambdas/core/providers/postmark.js';
@@ -181,6 +183,52 @@ describe('OpenAPI document (lambdas/handlers/api/openapi.json)', () => {
   });
 });
 
+const FAILED_EVENT = `msg_${'a'.repeat(32)}`;
+
+/** One event whose stmails delivery is a dead letter and whose SES delivery is still pending. */
+async function seedOutbox(outbox: DynamoDbOutboxStore): Promise<void> {
+  const at = '2026-11-29T10:00:00.000Z';
+  const state = {
+    attempts: 8,
+    next_attempt_at: null,
+    last_attempt_at: at,
+    last_error: 'stmails answered 503',
+    note: null,
+  };
+  await outbox.add({
+    subject: 'b'.repeat(64),
+    seq: `${at}#1#${FAILED_EVENT}`,
+    created_at: at,
+    doc: {
+      type: 'subscriber.blocklisted',
+      timestamp: at,
+      data: {
+        event_id: FAILED_EVENT,
+        subscriber: { uuid: null, email: 'ann@example.com' },
+        action: 'blocklist',
+        bounce: {
+          id: '01JD0000000000000000000001',
+          type: 'hard',
+          reason: 'user_unknown',
+          status: null,
+          source: 'api',
+          campaign_uuid: null,
+        },
+        counts: { type: 'hard', count: 1 },
+      },
+    },
+    deliveries: {
+      stmails: { ...state, status: 'failed' },
+      ses_suppression: {
+        ...state,
+        status: 'pending',
+        attempts: 1,
+        next_attempt_at: '2099-01-01T00:00:00.000Z',
+      },
+    },
+  });
+}
+
 describe('real responses match the OpenAPI document', () => {
   let api: ApiHarness;
   let down: ApiHarness;
@@ -215,7 +263,12 @@ describe('real responses match the OpenAPI document', () => {
     const webhookDeps = { settings: source, authMode: 'basic' as const, logger: silentLogger };
     webhook = mapErrors(createWebhookBounceHandler({ ...webhookDeps, record: api.record }));
     webhookDown = mapErrors(createWebhookBounceHandler({ ...webhookDeps, record: failing }));
-    down = await apiHarness({ record: failing, settings: broken<SettingsManager>() });
+    down = await apiHarness({
+      record: failing,
+      settings: broken<SettingsManager>(),
+      outbound: { outbox: broken<OutboxStore>() },
+    });
+    await seedOutbox(new DynamoDbOutboxStore(api.table.db, api.table.tableName));
     disabled = await apiHarness({
       settings: { get: async () => ({ ...(await api.settings.get()), enabled: false }) } as SettingsManager,
     });
@@ -523,6 +576,20 @@ describe('real responses match the OpenAPI document', () => {
   const POSTMARK_ROUTE = ['POST', '/webhooks/service/postmark'] as const;
   const FORWARDEMAIL = ['POST', '/webhooks/service/forwardemail'] as const;
 
+  const DELIVERIES = ['GET', '/api/outbound/deliveries'] as const;
+  const RETRY = ['POST', '/api/outbound/deliveries/{id}/retry'] as const;
+  const SCHEMAS = ['GET', '/api/outbound/schemas'] as const;
+  const retry = (id: string, extra: Partial<EventOptions> = {}, harness: Pick<ApiHarness, 'call'> = api) =>
+    harness.call({
+      method: 'POST',
+      resource: '/api/outbound/deliveries/{id}/retry',
+      path: `/api/outbound/deliveries/${id}/retry`,
+      pathParameters: { id },
+      ...extra,
+    });
+  const deliveries = (query: EventOptions['query'], extra: Partial<EventOptions> = {}) =>
+    call({ resource: '/api/outbound/deliveries', query, ...extra });
+
   const c = (
     [method, path]: readonly [string, string],
     status: number,
@@ -532,6 +599,34 @@ describe('real responses match the OpenAPI document', () => {
   ): Case => ({ method, path, status, name, run, ...extra });
 
   const CASES: Case[] = [
+    c(SCHEMAS, 200, 'serves the event schemas', () =>
+      call({ resource: '/api/outbound/schemas', permissions: null }),
+    ),
+    c(DELIVERIES, 200, 'lists the dead letters', () => deliveries({ status: 'failed' }), {
+      also: (res) => expect(JSON.parse(res.text).data.results[0]?.status).toBe('failed'),
+    }),
+    c(DELIVERIES, 200, 'lists the pending deliveries', () => deliveries({ status: 'pending' })),
+    c(DELIVERIES, 400, 'refuses an unknown status', () => deliveries({ status: 'lost' })),
+    c(DELIVERIES, 401, 'refuses a request without a user', () => deliveries({}, { permissions: null })),
+    c(DELIVERIES, 403, 'refuses a user without the permission', () =>
+      deliveries({}, { permissions: ['settings:get'] }),
+    ),
+    c(DELIVERIES, 500, 'answers a storage failure', () =>
+      down.call({ resource: '/api/outbound/deliveries', query: { status: 'failed' } }),
+    ),
+    c(RETRY, 200, 'puts a dead letter back in line', () => retry(`${FAILED_EVENT}.stmails`), {
+      also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ status: 'pending', attempts: 0 }),
+    }),
+    c(RETRY, 400, 'refuses a malformed id', () => retry('nope')),
+    c(RETRY, 401, 'refuses a request without a user', () =>
+      retry(`${FAILED_EVENT}.stmails`, { permissions: null }),
+    ),
+    c(RETRY, 403, 'refuses a user without the permission', () =>
+      retry(`${FAILED_EVENT}.stmails`, { permissions: ['settings:get'] }),
+    ),
+    c(RETRY, 404, 'answers an unknown delivery', () => retry(`msg_${'0'.repeat(32)}.stmails`)),
+    c(RETRY, 409, 'refuses a delivery that is not failed', () => retry(`${FAILED_EVENT}.ses_suppression`)),
+    c(RETRY, 500, 'answers a storage failure', () => retry(`${FAILED_EVENT}.stmails`, {}, down)),
     // POST /webhooks/bounce
     c(WEBHOOK, 200, 'records a bounce', () => post(GOOD_BOUNCE), { request: GOOD_BOUNCE }),
     c(WEBHOOK, 200, 'answers a duplicate', () =>

@@ -99,6 +99,22 @@ describe('POST /webhooks/bounce', () => {
     expect(second.body.data).toEqual({ ...first.body.data, duplicate: true });
   });
 
+  it('stores nothing for another spelling of an address deleted by a bounce action', async () => {
+    settings = {
+      ...settings,
+      actions: { ...settings.actions, hard: { count: 1, action: 'delete', window_days: 0 } },
+    };
+    expect((await call(post({ email: 'tomb@x.example', source: 'api', type: 'hard' }))).status).toBe(200);
+    const again = await call(post({ email: '"Tomb"@x.example', source: 'api', type: 'hard' }));
+    expect(again.status).toBe(200);
+    expect(again.body.data).toMatchObject({ stored: false });
+    expect(await table.subscribers.findByEmail('tomb@x.example')).toEqual({
+      subscriber: null,
+      tombstoned: true,
+    });
+    expect((await table.bounces.list({ order: 'desc', per_page: 10 })).results).toEqual([]);
+  });
+
   it('answers 413 for a body over 1 MB', async () => {
     const big = JSON.stringify({
       email: 'a@example.com',

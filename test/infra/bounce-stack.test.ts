@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionName, ROUTES } from '../../lambdas/handlers/routes.js';
 import { BounceStack } from '../../lib/bounce-stack.js';
 import { REPO_ROOT } from '../../lib/bundling.js';
+import { SUPPRESSION_ACTIONS } from '../../lib/outbound-dispatcher-construct.js';
 import { TABLE_DATA_ACTIONS } from '../../lib/table-construct.js';
 import {
   grant,
@@ -43,7 +44,8 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
 
   it('has one function per FUNCTIONS entry that serves a route, the mailbox scanner, and the authorizer in basic mode', () => {
     expect(Object.keys(stack.functions).sort()).toEqual([...served].sort());
-    template.resourceCountIs('AWS::Lambda::Function', served.length + 1 + (authMode === 'basic' ? 1 : 0));
+    // + the mailbox scanner and the outbound dispatcher
+    template.resourceCountIs('AWS::Lambda::Function', served.length + 2 + (authMode === 'basic' ? 1 : 0));
   });
 
   it('invokes the mailbox scanner every minute, with a timeout and a stuck-message alarm per mailbox', () => {
@@ -112,6 +114,7 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
         grant('events:PutEvents', arn(stack.events.bus)),
         grant('secretsmanager:GetSecretValue', settingsSecret),
         ...(savesSettings ? [grant('secretsmanager:PutSecretValue', settingsSecret)] : []),
+        grant('lambda:InvokeFunction', arn(stack.outbound.function.fn)),
       ].sort(),
     );
   });
@@ -134,7 +137,7 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     const used = sdkActionsUsedIn(join(REPO_ROOT, 'lambdas'));
     expect(used).toContain('dynamodb:Query'); // the scan sees the real imports
     const granted = new Set(
-      Object.values(stack.functions).flatMap((fn) =>
+      [...Object.values(stack.functions), stack.outbound.function].flatMap((fn) =>
         grantsOf(statementsOfRole(template, logicalId(fn.role))).map((g) => g.split(' ')[1]),
       ),
     );
@@ -151,6 +154,8 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     for (const line of grantsOf(statements)) {
       const [, action, resource] = /^Allow (\S+) -> (.*)$/.exec(line) ?? [];
       expect(action).not.toContain('*');
+      // SES's account-level suppression list has no resource type: `*` is the only resource IAM accepts.
+      if (SUPPRESSION_ACTIONS.includes(action as (typeof SUPPRESSION_ACTIONS)[number])) continue;
       expect(resource).not.toBe('"*"');
       // The one wildcard is the table's index suffix.
       if (resource?.includes('*')) expect(resource).toContain('"/index/*"');
@@ -169,15 +174,18 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
         if (/_(NAME|ARN)$/.test(key)) expect(value, key).toMatchObject({ Ref: expect.any(String) });
         else expect(typeof value, key).toBe('string');
       }
+      const shared = {
+        TABLE_NAME: ref(stack.table.table),
+        EVENT_BUS_NAME: ref(stack.events.bus),
+        SETTINGS_SECRET_ARN: ref(stack.secrets.settingsSecret),
+        AUTH_MODE: authMode,
+        DEFAULT_SETTINGS: JSON.stringify(DEFAULTS),
+      };
       const expected = routeFunctionIds.includes(id)
-        ? {
-            TABLE_NAME: ref(stack.table.table),
-            EVENT_BUS_NAME: ref(stack.events.bus),
-            SETTINGS_SECRET_ARN: ref(stack.secrets.settingsSecret),
-            AUTH_MODE: authMode,
-            DEFAULT_SETTINGS: JSON.stringify(DEFAULTS),
-          }
-        : { USERS_SECRET_ARN: ref(stack.secrets.usersSecret) };
+        ? { ...shared, DISPATCHER_FUNCTION_NAME: ref(stack.outbound.function.fn) }
+        : id === logicalId(stack.outbound.function.fn as never)
+          ? shared
+          : { USERS_SECRET_ARN: ref(stack.secrets.usersSecret) };
       expect(env).toEqual({
         ...expected,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -115,7 +115,12 @@ const IAM_PREFIX: Record<string, string> = {
   'client-eventbridge': 'events',
   'client-secrets-manager': 'secretsmanager',
   'client-sns': 'sns',
+  'client-sesv2': 'ses',
+  'client-lambda': 'lambda',
 };
+
+/** Commands whose IAM action is not `prefix:<command>`. */
+const RENAMED_ACTIONS: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
 
 /** DocumentClient commands are named after the operation without its `Item` suffix. */
 const DOCUMENT_CLIENT_ACTIONS: Record<string, string> = {
@@ -147,7 +152,8 @@ export function sdkActionsUsedIn(dir: string): string[] {
         const command = /^([A-Za-z]+)Command$/.exec(name)?.[1];
         if (!command) continue;
         const operation = pkg === 'lib-dynamodb' ? (DOCUMENT_CLIENT_ACTIONS[command] ?? command) : command;
-        used.add(`${IAM_PREFIX[pkg] ?? `unknown(${pkg})`}:${operation}`);
+        const action = `${IAM_PREFIX[pkg] ?? `unknown(${pkg})`}:${operation}`;
+        used.add(RENAMED_ACTIONS[action] ?? action);
       }
     }
   }

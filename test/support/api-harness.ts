@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
+import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
@@ -75,6 +76,7 @@ export async function apiHarness(
       ...mailboxParts,
     },
     authMode: 'basic',
+    outbound: { outbox: new DynamoDbOutboxStore(table.db, table.tableName) },
     ...rest,
   } as ApiDeps);
   return {

@@ -115,7 +115,7 @@ export function snsRequest(body: SnsBody | string, headers: Record<string, strin
 export class FakeCertificateLoader implements CertificateLoader {
   readonly requested: string[] = [];
   constructor(private readonly pem = TEST_CERT_PEM) {}
-  async load(url: string): Promise<string> {
+  async load(url: string, _topicArn: string): Promise<string> {
     this.requested.push(url);
     return this.pem;
   }

@@ -12,14 +12,20 @@ export const INDEX = {
   campaign: { name: 'by_campaign', pk: 'campaign_pk', sk: 'ts' },
   source: { name: 'by_source', pk: 'source_pk', sk: 'ts' },
   type: { name: 'by_type', pk: 'type_pk', sk: 'ts' },
+  /** Outbound events by delivery state (`OUTBOX#pending|failed|done`), due time first (DESIGN §10). */
+  outbox: { name: 'outbox', pk: 'ob_pk', sk: 'ob_due' },
 } as const;
 
 export const LIST_INDEXES = [INDEX.all, INDEX.campaign, INDEX.source, INDEX.type] as const;
 
+/** The indexes with a sort key: the listing ones and the outbox. */
+export const SORTED_INDEXES = [...LIST_INDEXES, INDEX.outbox] as const;
+
 /** CreateTable input for dynalite, DynamoDB Local or an on-demand test table. */
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const attributes = new Set<string>(['pk', 'sk', INDEX.lookup.pk, 'ts']);
-  for (const index of LIST_INDEXES) attributes.add(index.pk);
+  for (const index of SORTED_INDEXES) attributes.add(index.pk);
+  attributes.add(INDEX.outbox.sk);
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -34,7 +40,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         KeySchema: [{ AttributeName: INDEX.lookup.pk, KeyType: 'HASH' }],
         Projection: { ProjectionType: 'ALL' },
       },
-      ...LIST_INDEXES.map((index) => ({
+      ...SORTED_INDEXES.map((index) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.pk, KeyType: 'HASH' as const },

@@ -1,4 +1,5 @@
 import { normaliseEmail } from '../email.js';
+import { trimEndOf, trimStartOf } from './trim.js';
 
 const LOCAL_CHAR = /[a-z0-9!#$%&'*+/=?^_`{|}~.-]/i;
 const DOMAIN_CHAR = /[a-z0-9.-]/i;
@@ -26,7 +27,14 @@ export function addressesIn(text: string, max = 200): string[] {
     )
       start--;
     let end = at + 1;
-    while (end < text.length && end - at <= MAX_DOMAIN && DOMAIN_CHAR.test(text[end] as string)) end++;
+    // A domain has no empty label: `..` ends it (`a@b.example...User unknown`).
+    while (
+      end < text.length &&
+      end - at <= MAX_DOMAIN &&
+      DOMAIN_CHAR.test(text[end] as string) &&
+      !(text[end] === '.' && text[end + 1] === '.')
+    )
+      end++;
     const address = clean(text.slice(start, at), text.slice(at + 1, end));
     if (address && !found.includes(address)) found.push(address);
     at = text.indexOf('@', at + 1);
@@ -54,7 +62,7 @@ export function addressIn(value: string | undefined): string | undefined {
 function clean(rawLocal: string, rawDomain: string): string | undefined {
   // Quotes, dots and dashes at the edges belong to the surrounding prose, not to the address.
   const local = rawLocal.startsWith('"') ? rawLocal : rawLocal.replace(/^[.'`{|}~=-]+/, '');
-  const domain = rawDomain.replace(/^[.-]+/, '').replace(/[.-]+$/, '');
+  const domain = trimEndOf(trimStartOf(rawDomain, '.-'), '.-');
   if (!local || !domain.includes('.')) return undefined;
   try {
     return normaliseEmail(`${local}@${domain}`);

@@ -30,8 +30,10 @@ export function parseFeedbackReport(text: string): FeedbackReport {
 }
 
 /**
- * Complaints forwarded without a feedback-report part (the older Hotmail/Outlook.com form): the
- * complainant stands in a provider header of the returned original, and the subject says what it is.
+ * Complaints forwarded without a feedback-report part (the older Hotmail/Outlook.com form, its
+ * Junk Mail Reporting Program): the complainant stands in a provider header of the returned
+ * original (`X-HmXmrOriginalRecipient`), and the subject says what it is ("complaint about message
+ * from ..."). Seen from php-bounce-handler (hotmailbounce, arf6) and sisimai (arf-22, arf-23).
  */
 export function looksLikeForwardedComplaint(
   subject: string | undefined,

@@ -1,5 +1,5 @@
 import { type Field, fieldValue } from './header-block.js';
-import { anyOf } from './phrases.js';
+import { anyOf, either, followedBy } from './phrases.js';
 
 /**
  * Whether a message without a delivery-status report is a bounce, from the documented marks of a
@@ -7,71 +7,72 @@ import { anyOf } from './phrases.js';
  * subjects MTAs write, X-Failed-Recipients (Exim, Gmail) and failure wording in the text.
  */
 // Local parts and display names of the accounts MTAs send bounces from (RFC 5321 §4.5.5 null
-// sender aside, the MAILER-DAEMON and postmaster conventions).
+// sender aside, the MAILER-DAEMON and postmaster conventions; "Mail Delivery System" (Exim,
+// Postfix) and "Mail Delivery Subsystem" (Sendmail, Gmail) display names are in every source).
 const DAEMON_SENDER = anyOf(
   [
     'mailer[-_]?daemon',
     'mail[-_]?daemon',
     'mailerdaemon',
-    'mdaemon',
     'post_?master',
     'mail[-_ ]?delivery[-_ ]?(system|subsystem)?',
     'bounces?',
     'nobody',
-    'noreply-?dmarc',
   ],
   { before: '(^|[<\\s"\'(])', after: '(@|[>\\s"\')]|$)' },
 );
 
-const SUBJECT = anyOf([
-  'undeliver',
-  'not (been )?delivered',
-  'delivery (status|failure|failed|has failed|problem|notification|report|error|incomplete|delayed)',
-  'returned mail',
-  'returning message',
-  'return(ed)? to sender',
-  'failure notice',
-  'failed delivery',
-  'mail delivery',
-  'non[- ]?delivery',
-  'could not (be )?deliver',
-  "can(no|')t be delivered",
-  'mail system error',
-  'delivery (un)?successful',
-  'warning: (could not send|message .* delayed)',
-  'delayed mail',
-  'message (not delivered|delayed|blocked|rejected|could not)',
-  'unable to deliver',
-  'rejected',
-  'bounced?\\b',
-  'nondeliverable',
-  'mail could not',
-  'error (sending|delivering)',
-  'unzustellbar',
-  'zustellung',
-  'non remis',
-  'não entregue',
-  'no se (ha )?pudo entregar',
-  'impossibile recapitare',
-  'erro na entrega',
-  'échec de (la )?remise',
-  'dsn\\b',
-  'ndr\\b',
-  'notificaci[oó]n de estado de entrega',
-  'permanent (error|failure)',
-  'user unknown',
-  'no such user',
-  'over quota',
-  'mailbox (is )?(full|unavailable)',
-  'are not member',
-  'not a member',
-  'fehler',
-  'rechazado',
-  '返送',
-  'エラー',
-  '不可',
-  'failure',
-]);
+const SUBJECT = either(
+  // Exim's delay warning: "Warning: message 1Mabc-000123-AB delayed 24 hours".
+  followedBy('warning: message ', [' delayed'], 60),
+  anyOf([
+    'undeliver',
+    'not (been )?delivered',
+    'delivery (status|failure|failed|has failed|problem|notification|report|error|incomplete|delayed)',
+    'returned mail',
+    'returning message',
+    'return(ed)? to sender',
+    'failure notice',
+    'failed delivery',
+    'mail delivery',
+    'non[- ]?delivery',
+    'could not (be )?deliver',
+    "can(no|')t be delivered",
+    'mail system error',
+    'delivery (un)?successful',
+    'warning: could not send',
+    'delayed mail',
+    'message (not delivered|delayed|blocked|rejected|could not)',
+    'unable to deliver',
+    'rejected',
+    'bounced?\\b',
+    'nondeliverable',
+    'mail could not',
+    'error (sending|delivering)',
+    'unzustellbar',
+    'zustellung',
+    'non remis',
+    'não entregue',
+    'no se (ha )?pudo entregar',
+    'impossibile recapitare',
+    'erro na entrega',
+    'échec de (la )?remise',
+    'dsn\\b',
+    'ndr\\b',
+    'notificaci[oó]n de estado de entrega',
+    'permanent (error|failure)',
+    'user unknown',
+    'no such user',
+    'over quota',
+    'mailbox (is )?(full|unavailable)',
+    'fehler',
+    'rechazado',
+    '返送',
+    'エラー',
+    '不可',
+    'failure',
+  ]),
+);
 
 const TEXT = anyOf([
   'could not be delivered',
@@ -100,10 +101,12 @@ const TEXT = anyOf([
   'host (not found|unknown)',
   'said:\\s*[45]\\d\\d',
   'rejected (by|your)',
+  // qmail-send's template (qmail-send.c: "I'm afraid I wasn't able to deliver your message").
   "i'm afraid i wasn't able",
   "i wasn't able to deliver",
   'giving up',
   'gave up',
+  // Postfix's deferral reason ("delivery temporarily suspended: connect to ...", its qmgr(8)).
   'delivery temporarily suspended',
   'will (continue to )?(retry|try)',
   'still (be )?trying',
@@ -116,7 +119,6 @@ const TEXT = anyOf([
   'message (was )?rejected',
   'over quota',
   'quota exceeded',
-  'are not a member',
   'unrouteable',
   'nicht zugestellt',
   "n'a pas pu être (remis|distribu)",
@@ -136,6 +138,11 @@ export interface BounceSignals {
   personSubject: boolean;
 }
 
+// RFC 5321's null reverse-path, as MTAs write it into Return-Path.
+const NULL_PATHS = new Set(['', '<>', '<', '>']);
+// `Re:` and its translations, perhaps numbered (`Re[2]:`).
+const PERSON_SUBJECT = /^\s*(?:re|aw|sv|vs|antw|rv)[ \t]?(?:\[\d{1,4}\])?[ \t]?:/i;
+
 export function bounceSignals(headers: readonly Field[], subject: string, text: string): BounceSignals {
   const from = `${fieldValue(headers, 'from') ?? ''} ${fieldValue(headers, 'sender') ?? ''}`;
   const returnPath = fieldValue(headers, 'return-path');
@@ -144,8 +151,8 @@ export function bounceSignals(headers: readonly Field[], subject: string, text: 
     bounceSubject: SUBJECT.test(subject),
     failedRecipientsHeader: headers.some((f) => f.name === 'x-failed-recipients'),
     failureText: TEXT.test(text.slice(0, 16_000)),
-    nullSender: returnPath !== undefined && /^\s*<?\s*>?\s*$/.test(returnPath),
-    personSubject: /^\s*(re|aw|sv|vs|antw|rv)\s*(\[\d+\])?\s*:/i.test(subject),
+    nullSender: returnPath !== undefined && NULL_PATHS.has(returnPath.replace(/\s/g, '')),
+    personSubject: PERSON_SUBJECT.test(subject),
   };
 }
 

@@ -21,7 +21,7 @@ export interface DsnFields {
 
 type RawField = [name: string, value: string];
 
-const FIELD = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
+const FIELD = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:(.*)$/;
 const RECIPIENT_FIELDS = new Set(['final-recipient', 'original-recipient', 'x-actual-recipient']);
 
 function blocks(text: string, maxFields: number): RawField[][] {

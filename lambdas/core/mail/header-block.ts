@@ -9,7 +9,7 @@ export interface Field {
   value: string;
 }
 
-const FIELD = /^([!-9;-~]+)[ \t]*:[ \t]*(.*)$/;
+const FIELD = /^([!-9;-~]+)[ \t]*:(.*)$/;
 
 /** Fields of one block; stops at the first blank line, so a body after the header is never read. */
 export function parseHeaderBlock(text: string, maxFields = 500): Field[] {

@@ -1,10 +1,10 @@
 /**
  * Every parse is bounded by sizes and counts rather than by a clock (core has none, DESIGN §1): each
- * step makes a fixed number of linear passes over at most these many characters, and no pattern
- * can backtrack over more than one bounded line, so a truncated or hostile message ends in bounded
- * time whatever its shape (2 MB of anything parses in well under 100 ms; see the robustness tests
- * and the truncation run of `npm run bench`). A caller that wants a wall-clock bound on top can race
- * the promise, but it never needs to.
+ * step makes a fixed number of linear passes over at most these many characters, and every pattern
+ * that sees message text passes a static backtracking check, so a truncated or hostile message
+ * ends in bounded time whatever its shape (the robustness and linearity tests, and the truncation
+ * run of `npm run bench`). A caller that wants a wall-clock bound on top can race the promise, but
+ * it never needs to.
  */
 export interface ParseLimits {
   /** Bytes of the raw message read; the rest is dropped as if the message had been truncated there. */

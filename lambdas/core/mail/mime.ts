@@ -38,7 +38,7 @@ type Decoder = InstanceType<typeof TextDecoder>;
 
 const decoders = new Map<string, Decoder | null>();
 const utf8 = new TextDecoder('utf-8');
-const FIELD = /^([!-9;-~]+)[ \t]*:[ \t]*(.*)$/;
+const FIELD = /^([!-9;-~]+)[ \t]*:(.*)$/;
 // Subjects are matched against phrase lists; no MTA writes a longer one.
 const MAX_SUBJECT = 1_000;
 

@@ -5,7 +5,7 @@ import { type Field, fieldValue, fieldValues, parseHeaderBlock } from './header-
 /** What the returned original tells: who sent it, to whom, and which campaign and subscriber it was. */
 export interface OriginalInfo {
   fields: Field[];
-  /** To and Cc of the original, then the `for <...>` of its Received fields. */
+  /** To and Cc of the original, its envelope recipient fields, then the `for <...>` of its Received fields. */
   recipients: string[];
   /** From, Sender, Return-Path and Reply-To of the original: never a failed recipient. */
   senders: string[];
@@ -24,6 +24,10 @@ export function originalInfo(text: string, maxFields = 300): OriginalInfo {
   const recipients = [
     ...fieldValues(fields, 'to'),
     ...fieldValues(fields, 'cc'),
+    // Envelope recipients the receiving side wrote down (Postfix, qmail, Exim).
+    ...fieldValues(fields, 'x-original-to'),
+    ...fieldValues(fields, 'delivered-to'),
+    ...fieldValues(fields, 'envelope-to'),
     ...fieldValues(fields, 'received')
       .map((v) => /\bfor\s+<?([^\s<>;]+@[^\s<>;]+)/i.exec(v)?.[1] ?? '')
       .filter(Boolean),

@@ -1,13 +1,14 @@
 import { BounceError } from '../errors.js';
 import { forwardedComplainant, looksLikeForwardedComplaint, parseFeedbackReport } from './arf.js';
-import { autoReplyForm } from './autoreply.js';
+import { autoReplyEvidence } from './autoreply.js';
 import { bounceSignals, isBounceLike } from './bounce-signals.js';
+import { withoutFraming } from './framing.js';
 import { fieldValue } from './header-block.js';
 import { boundedLines, type ParseLimits, resolveLimits } from './limits.js';
 import { type MimeView, rawView, readMime } from './mime.js';
 import { mergeOriginals, type OriginalInfo, originalInfo, stmailsHeadersIn } from './original.js';
 import { findDsn, recipientsFromReport } from './report-recipients.js';
-import { reportingSystem } from './reporting-system.js';
+import { reporterDomains } from './reporter.js';
 import { sesNotification } from './ses-notification.js';
 import { textRecipients } from './text-bounce.js';
 import { originalEvidence, recipientsFromText, senderSide, textEvidence } from './text-evidence.js';
@@ -39,6 +40,8 @@ const ORIGINAL_TYPES = new Set([
 ]);
 // A bounce quoted whole inside another message (forwarded, or returned by a second MTA) is read once.
 const MAX_NESTED = 1;
+// Lines of a quoted copy looked at for the marks of a bounce.
+const MAX_NESTED_LINES = 5_000;
 const encoder = new TextEncoder();
 
 type Answer = Omit<ParsedMessage, 'kind' | 'is_bounce' | 'recipients'>;
@@ -54,17 +57,9 @@ interface Context {
 function toBytes(raw: Uint8Array | string, max: number): { bytes: Uint8Array; truncated: boolean } {
   const whole = typeof raw === 'string' ? encoder.encode(raw.slice(0, max)) : raw;
   return {
-    bytes: withoutMboxLine(whole.subarray(0, max)),
+    bytes: withoutFraming(whole.subarray(0, max)),
     truncated: whole.length > max || raw.length > max,
   };
-}
-
-/** An mbox `From ` separator line is no header field. */
-function withoutMboxLine(bytes: Uint8Array): Uint8Array {
-  if (bytes[0] !== 0x46 || bytes[1] !== 0x72 || bytes[2] !== 0x6f || bytes[3] !== 0x6d || bytes[4] !== 0x20)
-    return bytes;
-  const eol = bytes.indexOf(0x0a);
-  return eol < 0 ? new Uint8Array(0) : bytes.subarray(eol + 1);
 }
 
 /** Campaign, subscriber and message ids: from the returned original, else any X-Stmails-* line. */
@@ -100,11 +95,19 @@ function complaint(ctx: Context, original: OriginalInfo | undefined, base: Answe
   };
 }
 
+/** A report's Content-Type, or a daemon's From, on some line of a text: a bounce quoted whole. */
+function looksLikeBounce(text: string): boolean {
+  for (const line of text.split('\n', MAX_NESTED_LINES)) {
+    const lower = line.slice(0, 120).toLowerCase();
+    if (lower.startsWith('content-type:') && /multipart\/report|message\/delivery-status/.test(lower))
+      return true;
+    if (lower.startsWith('from:') && /mailer-daemon|postmaster|mail delivery/.test(lower)) return true;
+  }
+  return false;
+}
+
 /** Whole bounces quoted inside this one (forwarded, or wrapped by a second MTA), to be read again. */
 function nestedBounces(view: MimeView, region: TextRegion): string[] {
-  const looksLikeBounce = (text: string) =>
-    /^content-type:\s*(multipart\/report|message\/delivery-status)/im.test(text) ||
-    /^from:[^\n]{0,80}(mailer-daemon|postmaster|mail delivery)/im.test(text);
   const copies = view.parts.filter((p) => p.type === 'message/rfc822' || p.type === 'message/global');
   const texts = copies.map((p) => p.content);
   if (region.returned) texts.push(region.returned);
@@ -122,7 +125,7 @@ async function lookDeeper(
 ): Promise<ParsedMessage | undefined> {
   if (ctx.depth >= MAX_NESTED) return undefined;
   const views: { bytes: Uint8Array; view: MimeView }[] = nestedBounces(ctx.view, region).map((text) => {
-    const bytes = withoutMboxLine(encoder.encode(text.replace(/^\s+/, '')));
+    const bytes = withoutFraming(encoder.encode(text));
     return { bytes, view: readMime(bytes, ctx.limits) };
   });
   if (!ctx.view.raw) views.push({ bytes: ctx.bytes, view: rawView(ctx.bytes, ctx.limits) });
@@ -159,32 +162,54 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
     return { ...answer, ...base, ...(ses.feedbackType ? { feedback_type: ses.feedbackType } : {}) };
   }
 
-  const exclude = senderSide(view, original, region.report);
-  const reporter = reportingSystem(view.headers);
+  const sender = senderSide(view, original, region.report);
   const dsn = findDsn(view, region.report);
+  const reporter = reporterDomains(view.headers, dsn);
+  const auto = autoReplyEvidence(view.headers, view.subject, region.report);
+  const autoreply: ParsedMessage = { kind: 'autoreply', is_bounce: false, recipients: [], ...base };
   if (dsn) {
-    const blocks = textRecipients(reportLines, exclude, limits.maxRecipients);
+    const blocks = textRecipients(reportLines, sender, limits.maxRecipients, [], original?.recipients);
     const byEmail = new Map(blocks.map((r) => [r.email, r.block]));
-    const recipients = recipientsFromReport(dsn, byEmail, region.report, limits, reporter);
+    const recipients = recipientsFromReport(
+      dsn,
+      byEmail,
+      region.report,
+      limits,
+      reporter,
+      original?.recipients,
+    );
     const failing = recipients.filter((r) => r.action === 'failed' || r.action === 'delayed');
+    // A challenge-response request may wear a report's shape; only a permanent failure outranks it.
+    if (auto.challenge && !failing.some((r) => r.action === 'failed' && r.status?.startsWith('5')))
+      return autoreply;
     if (failing.length) return { kind: 'bounce', is_bounce: true, recipients: failing, ...base };
     if (recipients.length) return { kind: 'delivered', is_bounce: false, recipients, ...base };
   }
+  if (auto.challenge) return autoreply;
 
   const signals = bounceSignals(view.headers, view.subject, region.report);
-  const autoReply = autoReplyForm(view.headers, view.subject, region.report);
   const sureBounce = signals.daemonSender || signals.failedRecipientsHeader || dsn !== undefined;
-  // Exim marks its bounces `Auto-Submitted: auto-replied`, so a mark of a bounce outranks one of a reply.
-  if (autoReply && autoReply !== 'text' && !sureBounce)
-    return { kind: 'autoreply', is_bounce: false, recipients: [], ...base };
+  // An out-of-office notice may come from a daemon-like address or under a delivery-like subject:
+  // marked as a reply and worded as a vacation, with no word of a failure, it is one.
+  if (
+    auto.vacation &&
+    (auto.submitted || auto.replyHeader) &&
+    !signals.failedRecipientsHeader &&
+    !signals.failureText
+  )
+    return autoreply;
+  if (auto.replyHeader && !sureBounce) return autoreply;
+  // Auto-Submitted alone says only that a machine wrote the message: a bounce is machine mail too.
   if (!sureBounce && !isBounceLike(signals))
-    return { kind: autoReply ? 'autoreply' : 'not-bounce', is_bounce: false, recipients: [], ...base };
+    return auto.submitted || auto.vacation
+      ? autoreply
+      : { kind: 'not-bounce', is_bounce: false, recipients: [], ...base };
 
-  let evidence = textEvidence(view, reportLines, region.report, exclude, limits);
+  let evidence = textEvidence(view, reportLines, region.report, sender, limits, original?.recipients);
   if (!evidence.length) {
     const deeper = await lookDeeper(ctx, region, base);
     if (deeper) return deeper;
-    evidence = originalEvidence(original, region.report, exclude, limits);
+    evidence = originalEvidence(original, region.report, sender, limits);
   }
   const recipients = recipientsFromText(evidence, view.subject, region.report, limits, reporter);
   return { kind: 'bounce', is_bounce: true, recipients, ...base };

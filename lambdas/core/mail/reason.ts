@@ -1,6 +1,6 @@
 import { reasonFromStatus, reasonFromText } from '../classify.js';
 import { isHardReason, type Reason } from '../reasons.js';
-import { anyOf } from './phrases.js';
+import { anyOf, either, followedBy, type Phrases } from './phrases.js';
 
 /**
  * The mailbox parser's layer over the shared classifier (classify.ts). A bounce carries two more
@@ -10,215 +10,304 @@ import { anyOf } from './phrases.js';
  *   address first: that is a content filter's wording, not a dead address;
  * - the remote server's own words, which outrank the reporting MTA's guess of a status code.
  * A dead-address verdict needs the code and the words to agree; on doubt the answer is soft.
+ *
+ * Every phrase rule here runs on `plainWords` text: lower case, one space between words, addresses
+ * taken out, at most MAX_WORDS characters. So the patterns are written in lower case with single
+ * spaces, and none needs a case-insensitive flag or a whitespace run. A rule that quotes one
+ * system's template names where that wording was seen (two sources at least) or documented.
  */
 export type SmtpStage = 'connect' | 'mail' | 'rcpt' | 'data';
 
-// A transcript (`>>> RCPT TO:<a@b>` then `<<< 550 ...`): the command that drew the first refusal.
-// Sendmail goes on to DATA after a refused RCPT and draws `503 need RCPT`, which is an echo, not a cause.
-const TRANSCRIPT =
-  />>>\s*(data|rcpt to|mail from|helo|ehlo)\b[^\n]{0,300}\n(?:[^\n]{0,300}\n){0,2}?\s*<<<\s*([45]\d\d)/gi;
+const MAX_WORDS = 4_000;
 
-const COMMANDS = 'data|rcpt\\s+to|mail\\s+from|helo|ehlo';
+/**
+ * Text ready for the phrase rules: one line, lower case, bounded, addresses out (a local part such
+ * as `blocked@` must not read as a reason). Token by token, so a long run without spaces costs linear time.
+ */
+export function plainWords(text: string): string {
+  const words = text
+    .slice(0, MAX_WORDS * 2)
+    .toLowerCase()
+    .split(/\s+/);
+  const out: string[] = [];
+  let length = 0;
+  for (const word of words) {
+    if (!word) continue;
+    const at = word.indexOf('@');
+    const kept = at < 0 ? word : afterAddress(word, at);
+    out.push(kept);
+    length += kept.length + 1;
+    if (length >= MAX_WORDS) break;
+  }
+  return out.join(' ').slice(0, MAX_WORDS);
+}
 
-const STAGE_PATTERNS: readonly RegExp[] = [
-  // Postfix: "(in reply to RCPT TO command)".
-  new RegExp(
-    `in\\s+reply\\s+to\\s+(?:the\\s+)?(?:end\\s+of\\s+)?(${COMMANDS}|lhlo|xforward|connect|banner|greeting)\\b`,
-    'i',
-  ),
-  // Exim: "SMTP error from remote mail server after RCPT TO:<a@b>".
-  new RegExp(
-    `\\bafter\\s+(?:pipelined\\s+|sending\\s+|end\\s+of\\s+)*(${COMMANDS}|initial\\s+connection|connect|greeting|banner)\\b`,
-    'i',
-  ),
-  /\bsmtp command\W{0,40}(data|rcpt to|mail from|helo|ehlo)\b/i,
-  /did not like our (?:final )?(data|rcpt to|mail from|helo|ehlo)\b/i,
-  /most progress was (data|rcpt to|mail from|helo|ehlo)\b/i,
-  /\[(data|rcpt_to|mail_from)\]/i,
+const LOCAL_PART = /[a-z0-9!#$%&'*+/=?^_`{|}~.-]/;
+const DOMAIN_PART = /[a-z0-9.-]/;
+
+/**
+ * A token with its address replaced by `@` (`to:<a@b>:` -> `to:<@>:`), the words around it kept:
+ * Sendmail's `a@b.example...User unknown` keeps `...user`, as the domain ends at its last label.
+ */
+function afterAddress(word: string, at: number): string {
+  let start = at;
+  while (start > 0 && LOCAL_PART.test(word[start - 1] as string)) start--;
+  let end = at + 1;
+  // A domain has no empty label: `..` ends it (Sendmail's `a@b.example...User unknown`).
+  while (
+    end < word.length &&
+    DOMAIN_PART.test(word[end] as string) &&
+    !(word[end] === '.' && word[end + 1] === '.')
+  )
+    end++;
+  while (end > at + 1 && word[end - 1] === '.') end--;
+  return `${word.slice(0, start)}@${word.slice(end)}`;
+}
+
+const COMMAND = '(data|rcpt to|mail from|helo|ehlo)';
+
+// The reply that follows a command in a transcript (`>>> RCPT TO:<a@b>` then `<<< 550 ...`), on
+// its own line; a line-based walk, so no pattern spans lines.
+const TRANSCRIPT_COMMAND = new RegExp(`^>>> ?${COMMAND}\\b`);
+const TRANSCRIPT_REPLY = /^<<< ?([45]\d\d)\b/;
+
+/** Stage words in the MTAs' own bounce templates, each with the command it names (or the stage). */
+const STAGE_PATTERNS: readonly [RegExp, SmtpStage?][] = [
+  // Postfix: "(in reply to RCPT TO command)", "(in reply to end of DATA command)".
+  [
+    new RegExp(
+      `in reply to (?:the )?(?:end of )?(${COMMAND.slice(1, -1)}|lhlo|xforward|connect|banner|greeting)\\b`,
+    ),
+  ],
+  // Exim: "SMTP error from remote mail server after RCPT TO:<a@b>", "after end of data".
+  [
+    new RegExp(
+      `\\bafter (?:pipelined |sending |end of ){0,3}(${COMMAND.slice(1, -1)}|initial connection|connect|greeting|banner)\\b`,
+    ),
+  ],
+  [new RegExp(`\\bsmtp command[^a-z]{0,40}${COMMAND}\\b`)],
+  [new RegExp(`did not like our (?:final )?${COMMAND}\\b`)],
+  [new RegExp(`most progress was ${COMMAND}\\b`)],
+  [/\[(data|rcpt_to|mail_from)\]/],
   // "Technical details: SMTP:RCPT host 192.0.2.8: 553 ...".
-  /\bsmtp:(data|rcpt|mail)\b/i,
+  [/\bsmtp:(data|rcpt|mail)\b/],
+  // qmail-remote.c (qmail 1.03, lines 249, 265, 271) writes these three templates; seen from
+  // bounce_email (tt_bounce_25) and sisimai (lhost-qmail-*).
+  [/\bdoes not like recipient\b/, 'rcpt'],
+  [/\bfailed (?:on data command|after i sent the message)\b/, 'data'],
 ];
 
-const EMPTY_ADDRESS_SLOT = /(?:^|[\s;])[45]\d\d(?:[ -][45]\.\d\.\d{1,3})?\s+(?:<>\s*)?:\s*\S/;
+// "550 : User unknown": the reply's address slot is empty because no single recipient was in scope,
+// which is the case only after DATA (carriers' sender filters answer so).
+const EMPTY_ADDRESS_SLOT = /(?:^|[ ;])[45]\d\d(?:[ -][45]\.\d\.\d{1,3})? (?:<> ?)?: ?[^ ]/;
 
 function stageOf(word: string): SmtpStage {
-  const w = word.toLowerCase().replace(/[_\s]+/g, ' ');
+  const w = word.replace(/_/g, ' ');
   if (w === 'data') return 'data';
   if (w.startsWith('rcpt')) return 'rcpt';
   if (w.startsWith('mail')) return 'mail';
   return 'connect';
 }
 
-/** The SMTP command the remote server refused, if the text names it. */
-export function smtpStage(text: string | undefined): SmtpStage | undefined {
-  if (!text) return undefined;
-  for (const m of text.matchAll(TRANSCRIPT)) {
-    if (m[2] === '503') continue;
-    const stage = stageOf(m[1] as string);
-    // With PIPELINING the refusal of RCPT is printed under DATA; a second reply to DATA (503 need
-    // RCPT, 554 no valid recipients) shows the first one answered RCPT.
-    if (stage === 'data') {
-      const after =
-        text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 600).split('>>>')[0] ?? '';
-      if (/<<<\s*(503|554)\b/.test(after)) return 'rcpt';
+/**
+ * The command of the first refusal in a transcript. Sendmail goes on to DATA after a refused RCPT and
+ * draws `503 need RCPT`, an echo, not a cause; with PIPELINING the refusal of RCPT is printed under
+ * DATA, and a second reply to DATA (503 need RCPT, 554 no valid recipients) shows it answered RCPT.
+ */
+function transcriptStage(text: string): SmtpStage | undefined {
+  if (!text.includes('>>>')) return undefined;
+  const lines = text.split('\n', 2_000).map((line) => line.trim().toLowerCase().replace(/\s+/g, ' '));
+  for (let i = 0; i < lines.length; i++) {
+    const command = TRANSCRIPT_COMMAND.exec(lines[i] as string);
+    if (!command) continue;
+    const replies: string[] = [];
+    for (let j = i + 1; j < lines.length && j <= i + 8 && !(lines[j] as string).startsWith('>>>'); j++) {
+      const reply = TRANSCRIPT_REPLY.exec(lines[j] as string);
+      if (reply) replies.push(reply[1] as string);
     }
+    const first = replies.find((code) => code !== '503');
+    if (!first) continue;
+    const stage = stageOf(command[1] as string);
+    if (stage === 'data' && replies.slice(replies.indexOf(first) + 1).some((c) => c === '503' || c === '554'))
+      return 'rcpt';
     return stage;
   }
-  let best: { at: number; stage: SmtpStage } | undefined;
-  for (const pattern of STAGE_PATTERNS) {
-    const m = pattern.exec(text);
-    if (m && (!best || m.index < best.at)) best = { at: m.index, stage: stageOf(m[1] as string) };
-  }
-  if (best) return best.stage;
-  // "550 : User unknown": the reply's address slot is empty because no single recipient was in
-  // scope, which is the case only after DATA (carriers' sender filters answer so).
-  if (EMPTY_ADDRESS_SLOT.test(text)) return 'data';
   return undefined;
 }
 
-// Postfix prefixes every recipient restriction with "Recipient address rejected:"; the reason is
-// after it. Alone, the phrase means what it says: the address was refused.
-const RESTRICTION_PREFIX = /recipient address rejected:\s*(?=[a-z]{2})/gi;
+/** The SMTP command the remote server refused, if the text names it. */
+export function smtpStage(text: string | undefined): SmtpStage | undefined {
+  if (!text) return undefined;
+  const fromTranscript = transcriptStage(text);
+  if (fromTranscript) return fromTranscript;
+  const words = plainWords(text);
+  let best: { at: number; stage: SmtpStage } | undefined;
+  for (const [pattern, fixed] of STAGE_PATTERNS) {
+    const m = pattern.exec(words);
+    if (m && (!best || m.index < best.at)) best = { at: m.index, stage: fixed ?? stageOf(m[1] as string) };
+  }
+  if (best) return best.stage;
+  if (EMPTY_ADDRESS_SLOT.test(words)) return 'data';
+  return undefined;
+}
+
+// Postfix prefixes every recipient restriction with "Recipient address rejected:" (postconf(5),
+// smtpd_recipient_restrictions); the reason is after it. Alone, the phrase means what it says.
+const RESTRICTION_PREFIX = /recipient address rejected: ?(?=[a-z]{2})/g;
 
 function withoutPrefix(text: string): string {
   return text.replace(RESTRICTION_PREFIX, ' ');
 }
-// The words classified: a diagnostic is shorter, and a whole report says what it says early. The
-// bound keeps phrase rules with a gap (`exceeds .*size`) linear on a hostile text.
-const MAX_WORDS = 4_000;
 
-const SENDER_SIDE = anyOf([
-  'sender address rejected',
-  'sender (address |domain )?(is )?(rejected|denied|unknown|invalid|not (allowed|permitted))',
-  'domain of sender',
-  'unknown sender',
-  'invalid sender',
-  'sender verif\\w* fail',
-  '\\bsender rejected',
-  'sending (ip|address|domain) .{0,30}(listed|blocked)',
-  'your (ip|server|domain)( address)? .{0,40}(listed|blocked|blacklisted)',
-  'not permitted to relay',
-  'relay(ing)? (access )?denied',
-  'relay not permitted',
-  'unable to relay',
-  'my name was rejected',
-  '(helo|ehlo) (command )?rejected',
-  'not accepting connections',
-  'client host rejected',
-]);
+// Refusals of the sender, its host or its relay: the address of the recipient is not in question.
+// Postfix names its restrictions so (postconf(5): "Sender address rejected", "Client host
+// rejected", "Helo command rejected", "Relay access denied"); the rest is plain English.
+const SENDER_SIDE = either(
+  followedBy('sending (?:ip|address|domain) ', ['listed', 'blocked'], 30),
+  followedBy('your (?:ip|server|domain)(?: address)? ', ['listed', 'blocked'], 40),
+  anyOf(
+    [
+      'sender address rejected',
+      'sender (?:address |domain )?(?:is )?(?:rejected|denied|unknown|invalid|not (?:allowed|permitted))',
+      'domain of sender',
+      'unknown sender',
+      'invalid sender',
+      'sender verif[a-z]* fail',
+      '\\bsender rejected',
+      'not permitted to relay',
+      'relay(?:ing)? (?:access )?denied',
+      'relay not permitted',
+      'unable to relay',
+      'my name was rejected',
+      '(?:helo|ehlo) (?:command )?rejected',
+      'not accepting connections',
+      'client host rejected',
+    ],
+    { flags: '' },
+  ),
+);
 
-// Phrases that say the address itself is dead, beyond the shared classifier's list.
-const MAIL_TEXT_RULES: readonly [RegExp, Reason][] = [
+// Wordings that say the address itself does not exist, beyond the shared classifier's list. Plain
+// English that any server may write; a template of one system is marked where it is one.
+const USER_UNKNOWN = anyOf(
   [
-    anyOf([
-      'recipient address rejected:?\\s*access denied',
-      'not listed in (the )?(domino |public )?(directory|address book)',
-      "address (couldn'?t|could not) be found",
-      'user (does )?not exist',
-      'user not found',
-      'unknown (address|local[- ]part)',
-      'invalid (address|mailbox|recipient)',
-      'address not found',
-      'mailbox not found',
-      'no such (account|address|person)',
-      'account does not exist',
-      'recipient (is )?unknown',
-      'bad destination mailbox',
-      'no mailbox here',
-      'mailbox does not exist',
-      'is not a (registered|known|valid) (user|recipient|address|mailbox)',
-      "doesn'?t have an? .{1,60} account",
-      'no valid recipients',
-      'check if (the )?address is correct',
-      'addressee unknown',
-      'not our customer',
-      'unknown or illegal alias',
-      'user (is )?invalid',
-      '(recipient|user|addressee)( name)? (is )?not recognized',
-    ]),
-    'user_unknown',
+    'recipient address rejected: ?access denied',
+    'user (?:does )?not exist',
+    'user not found',
+    'unknown (?:address|local[- ]part)',
+    'invalid (?:address|mailbox|recipient)',
+    'address not found',
+    'mailbox not found',
+    'no such (?:account|address|person)',
+    'account does not exist',
+    'recipient (?:is )?unknown',
+    'non-?existent (?:user|address|mailbox|recipient|account)',
+    // RFC 3463's own text for X.1.1: "Bad destination mailbox address".
+    'bad destination mailbox',
+    // qmail-local's "Sorry, no mailbox here by that name. (#5.1.1)"; seen from bounce_email,
+    // php-bounce-handler and sisimai.
+    'no mailbox here',
+    'mailbox does not exist',
+    'is not a (?:registered|known|valid) (?:user|recipient|address|mailbox)',
+    'no valid recipients',
+    'address(?:ee)? unknown',
+    'user (?:is )?invalid',
+    '(?:recipient|user|addressee)(?: name)? (?:is )?not recognized',
   ],
+  { flags: '' },
+);
+
+// A temporary DNS answer: the domain may well exist.
+const DNS_TEMPORARY = anyOf(
   [
-    anyOf([
-      'host not found, try again',
-      'name server reply',
-      'servfail',
-      'dns (lookup|query) (timed out|failed temporarily)',
-    ]),
-    'network',
+    // Postfix: "Host or domain name not found. Name service error for name=... type=MX: Host not
+    // found, try again" (its smtp(8) DNS client), against the permanent form without "try again".
+    'host not found, try again',
+    'name server reply',
+    'servfail',
+    'dns (?:lookup|query) (?:timed out|failed temporarily)',
+    'temporary (?:dns|lookup|name resolution) (?:failure|error)',
   ],
+  { flags: '' },
+);
+
+// A permanent DNS verdict: the domain does not exist or publishes no mail exchanger (a null MX,
+// RFC 7505, says so on purpose). Plain English, plus the fixed forms of Postfix ("Host or domain
+// name not found", smtp(8)), qmail-remote.c ("Sorry, I couldn't find any host named ...", "... a
+// mail exchanger or IP address") and Exim ("Unrouteable address", "unrouteable mail domain").
+const HOST_UNKNOWN = anyOf(
   [
-    anyOf([
-      'host or domain name not found',
-      'illegal (host|domain)',
-      "couldn'?t find (a|any) (mail exchanger|host)",
-      'no (mx|mail exchanger)',
-      'no smtp service',
-      'domain (name )?not found',
-      'invalid domain',
-      'host unknown',
-      'unknown host',
-      'unrouteable',
-      'nxdomain',
-      'no such domain',
-      'dns lookup fail',
-      'domain is not (configured|valid)',
-    ]),
-    'host_unknown',
+    'host or domain name not found',
+    'illegal (?:host|domain)',
+    "couldn'?t find (?:a|any) (?:mail exchanger|host)",
+    '(?:has )?no (?:mx|mail exchanger)s?\\b',
+    'null mx',
+    'no smtp service',
+    'domain (?:name )?not found',
+    'no such (?:domain|host)',
+    'invalid domain',
+    'host unknown',
+    'unknown host',
+    'unrouteable',
+    'nxdomain',
+    'non-?existent domain',
+    'name or service not known',
+    'dns lookup fail',
+    'domain is not (?:configured|valid)',
   ],
-  // The recipient refuses this sender: a live address with a preference, not a dead one.
+  { flags: '' },
+);
+
+// The recipient refuses this sender: a live address with a preference, not a dead one.
+const RECIPIENT_PREFERENCE = anyOf(
   [
-    anyOf([
-      "(refused|rejected|blocked) (due to|by) (the )?recipient('s)? (preferences|settings|filter)",
-      'recipient has blocked',
-    ]),
-    'policy',
+    "(?:refused|rejected|blocked) (?:due to|by) (?:the )?recipient(?:'s)? (?:preferences|settings|filter)",
+    'recipient has blocked',
   ],
+  { flags: '' },
+);
+
+// The mailbox exists but takes no mail: moved, closed, disabled, locked or frozen by its provider.
+const MAILBOX_INACTIVE = anyOf(
   [
-    anyOf([
-      '\\bmoved\\b',
-      'no longer (valid|available|active|in use|with)',
-      'has left',
-      'not accepting (mail|messages)',
-      'does not accept mail',
-    ]),
-    'mailbox_inactive',
+    '\\bmoved\\b',
+    'no longer (?:valid|available|active|in use|with)',
+    'has left',
+    'not accepting (?:mail|messages)',
+    'does not accept mail',
+    '(?:account|mailbox)(?: has been| is|) (?:disabled|deactivated|suspended|locked|frozen|closed|discontinued|expired|inactive)',
+    '(?:disabled|deactivated|suspended|locked|frozen|closed|inactive) (?:recipient|account|mailbox|user)',
+    // "The recipient account is blocked": the account's own state, not a block of the sender.
+    "recipient(?:'s)? (?:account|mailbox) (?:has been |is )?blocked",
   ],
+  { flags: '' },
+);
+
+// Wordings that report a failed directory lookup, which no sender filter borrows. Each is one
+// system's fixed template, seen from two sources at least:
+// - Lotus Domino: "User x (a@b) not listed in Domino Directory" / "... in public Name & Address
+//   Book" (sisimai lhost-domino-01; bounce_email tt_1234210655, tt_bounce_15);
+// - Yahoo: "This user doesn't have a yahoo.com account", given at the end of DATA, where Yahoo looks
+//   recipients up (sisimai lhost-yahoo-*, bounce_email, node-baunsu, cws-mailbouncehandler).
+const DIRECTORY_LOOKUP = either(
+  anyOf(['not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)'], { flags: '' }),
+  followedBy("this user doesn'?t have an? ", [' account'], 80),
+);
+
+const MAIL_TEXT_RULES: readonly [Phrases, Reason][] = [
+  [DIRECTORY_LOOKUP, 'user_unknown'],
+  [USER_UNKNOWN, 'user_unknown'],
+  [DNS_TEMPORARY, 'network'],
+  [HOST_UNKNOWN, 'host_unknown'],
+  [RECIPIENT_PREFERENCE, 'policy'],
+  [MAILBOX_INACTIVE, 'mailbox_inactive'],
 ];
-
-// Wordings that report a failed directory lookup, which no sender filter borrows: Exchange's
-// "recipient name is not recognized", Domino's directory, Google's "address couldn't be found",
-// BSD mail.local finding no such local user.
-const DIRECTORY_LOOKUP = anyOf([
-  'recipient name is not recognized',
-  'not listed in (the )?(domino |public )?(directory|address book)',
-  "address (couldn'?t|could not) be found",
-  'check if (the )?address is correct',
-  'no valid recipients for',
-  'mail\\.local: unknown user',
-  // Yahoo answers so at the end of DATA, where it looks recipients up.
-  "this user doesn'?t have an? .{1,80} account",
-  // Domino's Japanese templates: "not found in the Domino Directory", "not in the directory list".
-  'ディレクトリ(には見つかりません|のリストにありません)',
-]);
-
-/**
- * Text ready for the phrase rules: one line, bounded, addresses out (a local part such as
- * `blocked@` must not read as a reason). Token by token, so a long run without spaces costs linear time.
- */
-function cleaned(text: string): string {
-  const words = text.slice(0, MAX_WORDS * 2).split(/\s+/);
-  return words
-    .map((word) => (word.includes('@') ? word.replace(/^[^@]*@[^\s<>()[\]"',;:]*/, '') : word))
-    .join(' ')
-    .slice(0, MAX_WORDS);
-}
 
 export function reasonFromWords(text: string | undefined): Reason {
   if (!text) return 'unknown';
-  const clean = cleaned(text);
-  for (const [pattern, reason] of MAIL_TEXT_RULES) if (pattern.test(clean)) return reason;
-  return reasonFromText(withoutPrefix(clean));
+  const words = plainWords(text);
+  for (const [pattern, reason] of MAIL_TEXT_RULES) if (pattern.test(words)) return reason;
+  return reasonFromText(withoutPrefix(words));
 }
 
 export interface ReasonClues {
@@ -229,12 +318,14 @@ export interface ReasonClues {
   stage?: SmtpStage;
   /** The remote server's own code (from its reply), as opposed to the reporting MTA's Status field. */
   remote?: string;
-  /** The reporting system's own wording for a failed lookup (reporting-system.ts). */
-  lookup?: RegExp;
+  /** The verdict comes from the recipient's own mail system, which looked the address up itself. */
+  ownSystem?: boolean;
+  /** The text is prose around the report's fields, not the remote server's reply: it may not soften. */
+  prose?: boolean;
 }
 
 function isMailboxStatus(status: string | undefined): boolean {
-  return !!status && /^[45]\.1\.\d+$/.test(status);
+  return !!status && /^[45]\.1\.\d{1,3}$/.test(status);
 }
 
 /** An address verdict the remote server gave in its own code: it stands whatever the stage. */
@@ -244,12 +335,12 @@ function remoteNamesAddress(remote: string | undefined): boolean {
   );
 }
 
-export function mailReason({ status, text, stage, remote, lookup }: ReasonClues): Reason {
-  const clean = text ? cleaned(text) : '';
-  const lookedUp = DIRECTORY_LOOKUP.test(clean) || (lookup?.test(clean) ?? false);
+export function mailReason({ status, text, stage, remote, ownSystem, prose }: ReasonClues): Reason {
+  const words = text ? plainWords(text) : '';
+  const lookedUp = DIRECTORY_LOOKUP.test(words);
   const permanent = status?.startsWith('5') ?? false;
-  const enhanced = status && /^\d\.\d+\.\d+$/.test(status) ? status : undefined;
-  const words = reasonFromWords(clean);
+  const enhanced = status && /^\d\.\d{1,3}\.\d{1,3}$/.test(status) ? status : undefined;
+  const said = reasonFromWords(words);
 
   // Refusals of the sender: the address of the recipient is not in question.
   const senderSide =
@@ -257,22 +348,29 @@ export function mailReason({ status, text, stage, remote, lookup }: ReasonClues)
     stage === 'connect' ||
     enhanced === '5.1.7' ||
     enhanced === '5.1.8' ||
-    SENDER_SIDE.test(clean);
-  if (senderSide) return words !== 'unknown' && !isHardReason(words) ? words : 'blocked';
+    SENDER_SIDE.test(words);
+  if (senderSide) return said !== 'unknown' && !isHardReason(said) ? said : 'blocked';
 
-  let reason = reasonFromStatus(status, withoutPrefix(clean));
-  if (reason === 'unknown') reason = lookedUp ? 'user_unknown' : words;
-  else if (isHardReason(words) && !isHardReason(reason) && (permanent || !status)) {
+  let reason = reasonFromStatus(status, withoutPrefix(words));
+  if (reason === 'unknown') reason = said;
+  else if (isHardReason(said) && !isHardReason(reason) && (permanent || !status)) {
     // A permanent failure the code leaves vague (5.0.0, 5.4.x routing, 5.7.x) but the words name.
-    if (['unknown', 'network', 'blocked', 'policy'].includes(reason)) reason = words;
-  } else if (isHardReason(reason) && words !== 'unknown' && !isHardReason(words)) {
+    if (['unknown', 'network', 'blocked', 'policy'].includes(reason)) reason = said;
+  } else if (isHardReason(reason) && said !== 'unknown' && !isHardReason(said) && !prose) {
     // "550 5.1.1 ... has sent to too many recipients": the words are specific, the code generic.
-    reason = words;
+    reason = said;
   }
   // RFC 3464's X-Unix diagnostic type is a local program's exit (procmail, a pipe): its complaint is
   // about that program's run, not a verdict on the address from the recipient's server.
   if (isHardReason(reason) && /^\s*x-unix\s*;/i.test(text ?? '')) return 'unknown';
-  if (stage === 'data' && isHardReason(reason) && !remoteNamesAddress(remote) && !lookedUp)
+  // "Unknown" after DATA is a content filter's wording: the address was accepted at RCPT TO. A
+  // mailbox the server calls disabled or closed is a statement about the account, which no filter makes.
+  if (
+    stage === 'data' &&
+    (reason === 'user_unknown' || reason === 'host_unknown') &&
+    !remoteNamesAddress(remote) &&
+    !lookedUp
+  )
     return 'content_rejected';
   // "User unknown" is also the wording of sender filters (mobile carriers, per-user block lists):
   // without a code for the mailbox (x.1.x) or a refusal at RCPT TO, it does not prove the address dead.
@@ -281,7 +379,8 @@ export function mailReason({ status, text, stage, remote, lookup }: ReasonClues)
     stage !== 'rcpt' &&
     !isMailboxStatus(enhanced) &&
     !remoteNamesAddress(remote) &&
-    !lookedUp
+    !lookedUp &&
+    !ownSystem
   )
     return 'unknown';
   // A temporary failure proves nothing dead: the MTA is still trying, or will try again.

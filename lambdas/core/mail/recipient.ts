@@ -1,7 +1,7 @@
 import { typeForReason } from '../classify.js';
 import type { Reason } from '../reasons.js';
+import { domainOf, organisationalDomain } from './domains.js';
 import { mailReason, reasonFromWords, smtpStage } from './reason.js';
-import type { ReportingSystem } from './reporting-system.js';
 import { bestStatus, remoteCodeIn, replyCodeIn } from './status-codes.js';
 import type { ParsedRecipient, RecipientAction } from './types.js';
 
@@ -12,12 +12,17 @@ export interface RecipientEvidence {
   status?: string;
   /** Diagnostic-Code or the text block about this recipient. */
   diagnostic?: string;
+  /**
+   * Whether `diagnostic` is the human-readable text around the recipient rather than a report field
+   * or the remote server's reply: such prose (a footer, a signature) may not overrule a Status field.
+   */
+  prose?: boolean;
   /** Wider text (the whole human-readable part) consulted when the recipient's own words say nothing. */
   context?: string;
   /** Whether this recipient is the message's only one, so the wider text is about it alone. */
   soleRecipient?: boolean;
-  /** The system that wrote the bounce, when its template is known (reporting-system.ts). */
-  reporter?: ReportingSystem;
+  /** Organisational domains of the system that wrote the bounce (its From, its Reporting-MTA). */
+  reporterDomains?: ReadonlySet<string>;
   /** A reason the report states in a field of its own (PowerMTA's bounce category): it decides. */
   stated?: Reason;
   maxDiagnosticChars: number;
@@ -33,6 +38,15 @@ function compact(text: string | undefined, max: number): string | undefined {
 
 function saysNothing(diagnostic: string | undefined): boolean {
   return !diagnostic || (reasonFromWords(diagnostic) === 'unknown' && !/^\s*x-unix\s*;/i.test(diagnostic));
+}
+
+/**
+ * Whether the recipient's own mail system wrote the bounce: it accepted the message and then looked
+ * the address up in its own directory, so its "unknown" is a lookup and not a sender filter's word.
+ */
+function fromOwnSystem(email: string, reporters: ReadonlySet<string> | undefined): boolean {
+  const own = organisationalDomain(domainOf(email));
+  return !!own && !!reporters?.has(own);
 }
 
 /**
@@ -53,17 +67,32 @@ export function classifyRecipient(e: RecipientEvidence): ParsedRecipient {
     };
   }
   // The wider text names the stage for this recipient only when it is about no one else.
-  const stage =
-    smtpStage(e.diagnostic) ?? (e.soleRecipient ? smtpStage(e.context) : undefined) ?? e.reporter?.stage;
+  const stage = smtpStage(e.diagnostic) ?? (e.soleRecipient ? smtpStage(e.context) : undefined);
   const remote = remoteCodeIn(diagnostic);
-  const lookup = e.reporter?.lookup;
+  const ownSystem = fromOwnSystem(e.email, e.reporterDomains);
+  // Prose around a report's recipient may name what a vague Status leaves open, never soften an
+  // address verdict the report states: an antivirus footer under "Status: 5.1.1" is not its cause.
+  const prose = !!e.prose && !!e.status;
   let reason: Reason =
     e.stated ??
-    mailReason({ status: status ?? replyCodeIn(diagnostic), text: diagnostic, stage, remote, lookup });
+    mailReason({
+      status: status ?? replyCodeIn(diagnostic),
+      text: diagnostic,
+      stage,
+      remote,
+      ownSystem,
+      prose,
+    });
   // The wider text speaks only when the recipient's own words are silent: "user unknown" left
   // unproven above must not be proven by the same words repeated in the human-readable part.
   if (reason === 'unknown' && e.context && e.soleRecipient && saysNothing(diagnostic)) {
-    reason = mailReason({ status: status ?? replyCodeIn(e.context), text: e.context, stage, remote, lookup });
+    reason = mailReason({
+      status: status ?? replyCodeIn(e.context),
+      text: e.context,
+      stage,
+      remote,
+      ownSystem,
+    });
   }
   const hard = e.action === 'delayed' ? false : typeForReason(reason) === 'hard';
   const out: ParsedRecipient = { email: e.email, status: status ?? null, hard, action: e.action, reason };

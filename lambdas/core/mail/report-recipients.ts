@@ -1,11 +1,11 @@
 import type { Reason } from '../reasons.js';
-import { addressIn } from './addresses.js';
+import { qualify, reportedAddress } from './address-forms.js';
 import { type DsnFields, hasDsnFields, parseDsnFields } from './dsn-fields.js';
 import { decodeIso2022Jp } from './iso-2022-jp.js';
 import type { ParseLimits } from './limits.js';
 import type { MimeView } from './mime.js';
 import { classifyRecipient } from './recipient.js';
-import type { ReportingSystem } from './reporting-system.js';
+import { wholeReply } from './replies.js';
 import type { ParsedRecipient, RecipientAction } from './types.js';
 
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
@@ -66,6 +66,26 @@ function powerMtaCategory(value: string | undefined): Reason | undefined {
 }
 
 /**
+ * The recipient's Internet address: Final-Recipient, else Original-Recipient, each qualified from the
+ * returned original when it names the recipient by local part, Exchange or X.400 form
+ * (address-forms.ts). A report about one recipient of a message sent to one recipient names that
+ * recipient, whatever form it uses.
+ */
+function recipientOf(
+  r: DsnFields['recipients'][number],
+  originalRecipients: readonly string[],
+  sole: boolean,
+): string | undefined {
+  const reported = [reportedAddress(r.finalRecipient), reportedAddress(r.originalRecipient)];
+  for (const form of reported) {
+    const email = form && qualify(form, originalRecipients);
+    if (email) return email;
+  }
+  const named = reported.some(Boolean) || !!r.finalRecipient?.trim();
+  return named && sole && originalRecipients.length === 1 ? originalRecipients[0] : undefined;
+}
+
+/**
  * One answer per reported recipient: Final-Recipient, else Original-Recipient; the Diagnostic-Code,
  * else the human-readable block about that recipient, is the evidence for its reason.
  */
@@ -74,21 +94,23 @@ export function recipientsFromReport(
   blocks: ReadonlyMap<string, string>,
   report: string,
   limits: ParseLimits,
-  reporter?: ReportingSystem,
+  reporterDomains?: ReadonlySet<string>,
+  originalRecipients: readonly string[] = [],
 ): ParsedRecipient[] {
   const recipients: ParsedRecipient[] = [];
   for (const r of dsn.recipients.slice(0, limits.maxRecipients)) {
-    const email = addressIn(r.finalRecipient) ?? addressIn(r.originalRecipient);
+    const email = recipientOf(r, originalRecipients, dsn.recipients.length === 1);
     if (!email || recipients.some((x) => x.email === email)) continue;
     recipients.push(
       classifyRecipient({
         email,
         action: normaliseAction(r.action, r.status),
         status: r.status,
-        diagnostic: r.diagnosticCode ?? blocks.get(email),
+        diagnostic: r.diagnosticCode ? wholeReply(r.diagnosticCode, report) : blocks.get(email),
+        prose: !r.diagnosticCode,
         context: report,
         soleRecipient: dsn.recipients.length === 1,
-        reporter,
+        reporterDomains,
         stated: powerMtaCategory(r.fields['x-powermta-bouncecategory']),
         maxDiagnosticChars: limits.maxDiagnosticChars,
       }),

@@ -7,7 +7,9 @@ const ENHANCED_ALL = /(?<![\d.])([245])\.([0-7])\.(\d{1,3})(?!\.?\d)/g;
 // A reply code as MTAs print it: at a line start, after "said:", "#", or before an enhanced code.
 const REPLY = /(?:^|[\s:#(<[])([245][0-5]\d)(?=[\s-])/m;
 
-const QUOTED_REPLY = /\b[45]\d\d[- ]['"]([45])\.([0-7])\.(\d{1,3})(?!\.?\d)/;
+// A reply the reporting MTA quotes inside its own text: `550-'5.7.1 ...'` (Amazon SES),
+// `... in 840 minutes.<421 4.4.2 Connection timed out>` (Amazon SES and WorkMail), `("550 5.1.1 ...")`.
+const QUOTED_REPLY = /(?:\b[45]\d\d[- ]['"]|[<('"][45]\d\d[- ])([45])\.([0-7])\.(\d{1,3})(?!\.?\d)/;
 
 function quotedReplyCode(text: string | undefined): string | undefined {
   const m = text ? QUOTED_REPLY.exec(text) : null;

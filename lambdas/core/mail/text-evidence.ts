@@ -5,9 +5,9 @@ import type { ParseLimits } from './limits.js';
 import type { MimeView } from './mime.js';
 import type { OriginalInfo } from './original.js';
 import { classifyRecipient } from './recipient.js';
-import type { ReportingSystem } from './reporting-system.js';
 import { enhancedIn, replyCodeIn } from './status-codes.js';
-import { textRecipients } from './text-bounce.js';
+import { type SenderSide, textRecipients } from './text-bounce.js';
+import { trimStartOf } from './trim.js';
 import type { ParsedRecipient } from './types.js';
 
 /** A failed recipient named by a bounce without a report, and the words about it. */
@@ -16,23 +16,42 @@ export interface Evidence {
   block: string;
 }
 
-const ENVELOPE_SENDER =
-  /(?:mail from|envelope[- ]from|return-path|sender)\s*[:=]?\s*<?([^\s<>]{1,200}@[^\s<>]{1,200})/gi;
+// Report wordings after which the envelope sender stands (`MAIL FROM:<a@b>`, `Return-Path: <a@b>`).
+const ENVELOPE_WORDS = ['mail from', 'envelope-from', 'envelope from', 'return-path', 'sender'];
+const MAX_ENVELOPE_LINES = 2_000;
 
 /** The bounce's own To and Cc: the original's sender, normally. */
 export function ownRecipients(view: MimeView): string[] {
   return ['to', 'cc'].flatMap((name) => fieldValues(view.headers, name)).flatMap((v) => addressesIn(v, 10));
 }
 
-/** Addresses that are the sender's (the bounce's parties, the original's From, the envelope sender). */
-export function senderSide(view: MimeView, original: OriginalInfo | undefined, report: string): Set<string> {
+/** The address right after an envelope word on a line (`MAIL FROM:<a@b>`), if one stands there. */
+function envelopeSenders(report: string): string[] {
+  const out: string[] = [];
+  for (const line of report.split('\n', MAX_ENVELOPE_LINES)) {
+    if (!line.includes('@')) continue;
+    const lower = line.toLowerCase();
+    for (const word of ENVELOPE_WORDS) {
+      const at = lower.indexOf(word);
+      if (at < 0) continue;
+      let rest = trimStartOf(line.slice(at + word.length, at + word.length + 420), ' \t');
+      if (rest[0] === ':' || rest[0] === '=') rest = trimStartOf(rest.slice(1), ' \t');
+      const token = trimStartOf(rest, '<').split(/[\s<>]/, 1)[0] ?? '';
+      if (token.includes('@')) out.push(...addressesIn(token, 1));
+    }
+    if (out.length >= 20) break;
+  }
+  return out;
+}
+
+/** Addresses that are the sender's (the bounce's parties and envelope sender; the original's From). */
+export function senderSide(view: MimeView, original: OriginalInfo | undefined, report: string): SenderSide {
   const own = ['from', 'to', 'cc', 'reply-to', 'return-path', 'sender']
     .flatMap((name) => fieldValues(view.headers, name))
     .flatMap((value) => addressesIn(value, 10));
-  const envelope = [...report.matchAll(ENVELOPE_SENDER)]
-    .slice(0, 20)
-    .flatMap((m) => addressesIn(m[1] as string, 1));
-  return new Set([...own, ...envelope, ...(original?.senders ?? [])]);
+  const parties = new Set([...own, ...envelopeSenders(report)]);
+  const originalSenders = new Set((original?.senders ?? []).filter((a) => !parties.has(a)));
+  return { parties, originalSenders };
 }
 
 /** X-Failed-Recipients (Exim, Gmail) with the text's block for each, else the recipients of the text. */
@@ -40,10 +59,17 @@ export function textEvidence(
   view: MimeView,
   reportLines: readonly string[],
   report: string,
-  exclude: ReadonlySet<string>,
+  sender: SenderSide,
   limits: ParseLimits,
+  originalRecipients: readonly string[] = [],
 ): Evidence[] {
-  const found = textRecipients(reportLines, exclude, limits.maxRecipients, ownRecipients(view));
+  const found = textRecipients(
+    reportLines,
+    sender,
+    limits.maxRecipients,
+    ownRecipients(view),
+    originalRecipients,
+  );
   const listed = fieldValues(view.headers, 'x-failed-recipients').flatMap((v) =>
     addressesIn(v, limits.maxRecipients),
   );
@@ -55,13 +81,16 @@ export function textEvidence(
 export function originalEvidence(
   original: OriginalInfo | undefined,
   report: string,
-  exclude: ReadonlySet<string>,
+  sender: SenderSide,
   limits: ParseLimits,
 ): Evidence[] {
-  return (original?.recipients ?? [])
-    .filter((a) => !exclude.has(a))
-    .slice(0, limits.maxRecipients)
-    .map((email) => ({ email, block: report }));
+  const candidates = (original?.recipients ?? []).filter(
+    (a) => !sender.parties.has(a) && !sender.originalSenders.has(a),
+  );
+  // Of several addressees the report does not say which failed: naming them all would invent some.
+  return candidates.length === 1
+    ? candidates.slice(0, limits.maxRecipients).map((email) => ({ email, block: report }))
+    : [];
 }
 
 function permanentIn(text: string): boolean {
@@ -73,7 +102,7 @@ export function recipientsFromText(
   subject: string,
   report: string,
   limits: ParseLimits,
-  reporter?: ReportingSystem,
+  reporterDomains?: ReadonlySet<string>,
 ): ParsedRecipient[] {
   const delayed = looksDelayed(subject, report);
   return evidence.map((e) =>
@@ -84,7 +113,7 @@ export function recipientsFromText(
       diagnostic: e.block,
       context: report,
       soleRecipient: evidence.length === 1,
-      reporter,
+      reporterDomains,
       maxDiagnosticChars: limits.maxDiagnosticChars,
     }),
   );

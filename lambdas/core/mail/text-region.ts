@@ -4,6 +4,7 @@
  * the sender's and the original recipients', so the failed recipient is looked for before it.
  */
 import { anyOf } from './phrases.js';
+import { trimEndOf, trimStartOf } from './trim.js';
 
 // The separators MTAs write before the copy, as their documented templates phrase them.
 const MARKER = anyOf(
@@ -21,21 +22,24 @@ const MARKER = anyOf(
     'content of (?:the |your )?(?:original|returned) message',
     'original message (?:headers|text)',
   ],
-  { before: '^[\\s\\-=_*#>|]*' },
+  { before: '^' },
 );
-// What may follow the separator's words on its line: decoration, "follows", "including all the headers".
+// Decoration before a separator's words, and around what follows them.
+const MARKER_LEAD = ' \t-=_*#>|';
+const TAIL_DECORATION = ' \t-=_*#:.,;()';
+// What may follow the separator's words on its line, once decoration is stripped.
 const MARKER_TAIL = anyOf(
   [
-    '(is |are )?(follows?|following|below|attached|included|appended)',
-    '(including|with) (all )?(the )?headers',
+    '(?:is |are |as )?(?:follows?|following|below|attached|included|appended)',
+    '(?:including|with) (?:all )?(?:the )?headers',
   ],
-  {
-    before: '^[\\s\\-=_*#:.,;()]*(',
-    after: ')?[\\s\\-=_*#:.,;()]*$',
-  },
+  { before: '^', after: '$' },
 );
 
-// A run of header lines (not DSN fields) opens a copy that came without a separator.
+// A run of header lines (not DSN fields) opens a copy that came without a separator. Besides the
+// RFC 5322 and RFC 6376 fields, the prefixes of Gmail's and Exchange's own trace fields, which head
+// the copies they return (X-Google-*: sisimai, php-bounce-handler; X-MS-Exchange-*: sisimai,
+// bounce_email, flanker, MailBounceDetector).
 const STRONG_HEADER = anyOf(
   [
     'received',
@@ -68,12 +72,15 @@ export interface TextRegion {
 
 function isMarker(line: string): boolean {
   if (line.length > 160) return false;
-  const m = MARKER.exec(line);
+  const words = trimStartOf(line, MARKER_LEAD);
+  const m = MARKER.exec(words);
   if (!m) return false;
-  const tail = line.slice(m[0].length);
-  const decorated = /[-=_*#]{2,}/.test(line);
+  const tail = words.slice(m[0].length);
+  const decorated = /[-=_*#]{2}/.test(line);
   // "The original message was received at ..." (Sendmail) opens a sentence, not a separator.
-  return decorated ? !/^\s+(was|is|has|had|could|to)\b/i.test(tail) : MARKER_TAIL.test(tail);
+  if (decorated) return !/^\s+(?:was|is|has|had|could|to)\b/i.test(tail);
+  const rest = trimEndOf(trimStartOf(tail, TAIL_DECORATION), TAIL_DECORATION);
+  return rest === '' || MARKER_TAIL.test(rest);
 }
 
 function opensHeaderRun(lines: readonly string[], i: number): boolean {

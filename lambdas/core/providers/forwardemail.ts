@@ -44,7 +44,8 @@ function str(value: unknown): string | undefined {
 }
 
 function verifySignature(rawBody: Buffer, key: string, header: string | undefined): void {
-  if (!key) throw new UnauthenticatedError('forwardemail.key is not configured');
+  // Blank after trimming is no secret: an HMAC under a known key proves nothing (DESIGN §9).
+  if (!key.trim()) throw new UnauthenticatedError('forwardemail.key is not configured');
   if (!header?.trim()) throw new UnauthenticatedError('the X-Webhook-Signature header is missing');
   // The key is the hex string Forward Email shows, used as text, not decoded to bytes.
   const expected = createHmac('sha256', key).update(rawBody).digest('hex');

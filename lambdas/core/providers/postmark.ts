@@ -8,6 +8,7 @@ import type { BounceSettings } from '../settings.js';
 import { parseTimestamp } from '../timestamp.js';
 import { correlate } from './correlation.js';
 import type { Provider, ProviderOutcome, ProviderRequest } from './provider.js';
+import { topLevelInteger } from './top-level-integer.js';
 
 type Json = Record<string, unknown>;
 type Mapping = { type: BounceType; reason: Reason };
@@ -36,7 +37,8 @@ const SUPPRESSIONS: ReadonlyMap<string, Mapping> = new Map([
 
 function verifyCredentials(request: ProviderRequest, settings: BounceSettings): void {
   const { username, password } = settings.postmark;
-  if (!username || !password)
+  // Blank after trimming is no secret: such settings must never admit a request (DESIGN §9).
+  if (!username.trim() || !password.trim())
     throw new UnauthenticatedError('postmark.username and password are not configured');
   const given = parseAuthorization(request.headers.authorization);
   // Both compared, always: which half was wrong must not show in the timing.
@@ -45,20 +47,13 @@ function verifyCredentials(request: ProviderRequest, settings: BounceSettings): 
   if (!userOk || !passwordOk) throw new UnauthenticatedError('invalid webhook credentials');
 }
 
-// Every string literal, and an integer right after a string followed by a colon. Matching strings
-// whole keeps a quote inside a value from being read as the start of a key.
-const STRING_OR_KEYED_INTEGER = /("(?:[^"\\]|\\[\s\S])*")(?:(\s*:\s*)(-?\d+)(?![\d.eE]))?/g;
-
 /**
- * `ID` is an int64 (the docs' example is 4323372036854775807) that JSON.parse would round, so its
- * digits are quoted before parsing and kept as a string.
+ * Parsed first, so a malformed body costs one linear pass. `ID` is an int64 (the docs' example is
+ * 4323372036854775807) that JSON.parse rounds, so its digits are then read from the text as written
+ * and kept as a string.
  */
 export function parsePostmarkBody(rawBody: Buffer): Json {
-  const text = rawBody
-    .toString('utf8')
-    .replace(STRING_OR_KEYED_INTEGER, (match, key: string, colon?: string, digits?: string) =>
-      key === '"ID"' && digits !== undefined ? `${key}${colon}"${digits}"` : match,
-    );
+  const text = rawBody.toString('utf8');
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -68,7 +63,12 @@ export function parsePostmarkBody(rawBody: Buffer): Json {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError('body', 'must be one JSON object (a Postmark webhook record)');
   }
-  return body as Json;
+  const record = body as Json;
+  if (typeof record.ID === 'number') {
+    const digits = topLevelInteger(text, 'ID');
+    if (digits !== undefined) record.ID = digits;
+  }
+  return record;
 }
 
 function str(value: unknown): string | undefined {

@@ -27,14 +27,17 @@ export type ProviderOutcome =
   | { kind: 'confirm'; subscribeUrl: string; topicArn: string }
   | { kind: 'ack'; note: string };
 
-/** Fetches an SNS signing certificate (PEM). The adapter enforces timeout, size cap and cache. */
+/**
+ * Fetches the SNS signing certificate (PEM) of a topic's message. The adapter enforces the host rule
+ * (SNS's own host in the topic's region), timeout, size cap and cache.
+ */
 export interface CertificateLoader {
-  load(url: string): Promise<string>;
+  load(url: string, topicArn: string): Promise<string>;
 }
 
-/** Confirms an SNS subscription (GET of its SubscribeURL, already checked to be SNS's own). */
+/** Confirms an SNS subscription (GET of its SubscribeURL, already checked to be the topic's SNS endpoint). */
 export interface SubscriptionConfirmer {
-  confirm(subscribeUrl: string): Promise<void>;
+  confirm(subscribeUrl: string, topicArn: string): Promise<void>;
 }
 
 export interface ProviderDeps {

@@ -60,10 +60,16 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-function eventKey(event: SendgridEvent): string {
+/**
+ * `sendgrid:` + sg_event_id, else a hash of the event with its address normalised, so a relay that
+ * re-spells the address (case, quotes) does not make one event count twice.
+ */
+function eventKey(event: SendgridEvent, email: string): string {
   const id = text(event.sg_event_id);
   if (id) return `sendgrid:${id.slice(0, 200)}`;
-  return `sendgrid:${createHash('sha256').update(stableJson(event)).digest('hex')}`;
+  return `sendgrid:${createHash('sha256')
+    .update(stableJson({ ...event, email }))
+    .digest('hex')}`;
 }
 
 /**
@@ -154,7 +160,7 @@ export function mapSendgridEvent(raw: unknown): SendgridMapped {
     source: 'sendgrid',
     ...correlate(event.stmails_campaign, event.stmails_subscriber, meta(event)),
     resolve_by: 'email',
-    event_key: eventKey(event),
+    event_key: eventKey(event, email),
   };
   if (status) bounce.status = status;
   if (diagnostic) bounce.diagnostic = diagnostic;

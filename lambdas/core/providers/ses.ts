@@ -11,16 +11,21 @@ import {
 } from './sns-message.js';
 
 /**
- * Amazon SES feedback delivered by SNS over HTTPS (DESIGN §6). Order matters: the signature is
- * checked before anything in the body is believed, and the topic before anything is done, because
- * any AWS account can point a validly signed topic at this endpoint.
+ * Amazon SES feedback delivered by SNS over HTTPS (DESIGN §6). Order matters: nothing is fetched
+ * until the topic is one we allow (any AWS account can point a validly signed topic at this
+ * endpoint) and the certificate URL is SNS's own in that topic's region; nothing in the body is
+ * believed until the signature verifies.
  */
 
-async function verify(message: SnsMessage, deps: ProviderDeps): Promise<void> {
-  // Checked before the fetch: the URL decides whose certificate would vouch for the message.
-  if (!isSigningCertUrl(message.SigningCertURL))
-    throw new UnauthenticatedError('SNS SigningCertURL is not an Amazon SNS certificate URL');
-  const pem = await deps.certificates.load(message.SigningCertURL);
+async function verify(message: SnsMessage, settings: BounceSettings, deps: ProviderDeps): Promise<void> {
+  // Both checked before the fetch, so an unverified message cannot make us request anything.
+  if (!settings.ses.topic_arns.includes(message.TopicArn))
+    throw new ForbiddenError(`SNS topic ${message.TopicArn} is not allowed (settings: ses.topic_arns)`);
+  if (!isSigningCertUrl(message.SigningCertURL, message.TopicArn))
+    throw new UnauthenticatedError(
+      "SNS SigningCertURL is not an Amazon SNS certificate URL in the topic's region",
+    );
+  const pem = await deps.certificates.load(message.SigningCertURL, message.TopicArn);
   verifySnsSignature(message, pem, deps.clock.now());
 }
 
@@ -49,9 +54,7 @@ export const sesProvider: Provider = {
     deps: ProviderDeps,
   ): Promise<ProviderOutcome> {
     const message = parseSnsMessage(request.rawBody, request.headers);
-    await verify(message, deps);
-    if (!settings.ses.topic_arns.includes(message.TopicArn))
-      throw new ForbiddenError(`SNS topic ${message.TopicArn} is not allowed (settings: ses.topic_arns)`);
+    await verify(message, settings, deps);
     switch (message.Type) {
       case 'SubscriptionConfirmation':
         return confirmation(message, settings);

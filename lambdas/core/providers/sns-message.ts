@@ -35,9 +35,11 @@ const CONFIRMATION_KEYS = [
   'Type',
 ] as const;
 
-const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 const CERT_PATH = /^\/SimpleNotificationService-[A-Za-z0-9]+\.pem$/;
 const TOPIC_ARN = /^arn:aws(-[a-z]+)*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_.-]{1,256}$/;
+// An AWS region name (us-east-1, us-gov-west-1, cn-north-1, eusc-de-east-1). It is what keeps a
+// TopicArn saying `s3` or `s3-external-1` from naming an S3 host as the topic's SNS endpoint.
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const ALGORITHMS: ReadonlyMap<unknown, string> = new Map([
   ['1', 'sha1'],
   ['2', 'sha256'],
@@ -100,8 +102,25 @@ export function stringToSign(message: SnsMessage): string {
   return out;
 }
 
-/** The URL when it is https on an SNS regional host with no userinfo, port or fragment, else null. */
-export function parseSnsUrl(value: string): URL | null {
+/** The region of an SNS topic ARN, or undefined when it is not one. */
+export function topicRegion(topicArn: string): string | undefined {
+  const region = TOPIC_ARN.exec(topicArn)?.[2];
+  return region && REGION.test(region) ? region : undefined;
+}
+
+/** SNS's own endpoint host in a region: `sns.<region>.amazonaws.com`, `.amazonaws.com.cn` in China. */
+export function snsHost(region: string): string {
+  return `sns.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+/**
+ * The URL when it is https on exactly the SNS host of the topic's region, with no userinfo, port or
+ * fragment, else null. Exact, not a pattern: `sns.s3.amazonaws.com` and its kin are S3 bucket hosts
+ * (a bucket named `sns`), and whoever owns that bucket could serve a certificate there.
+ */
+export function snsUrlOfTopic(value: string, topicArn: string): URL | null {
+  const region = topicRegion(topicArn);
+  if (!region) return null;
   let url: URL;
   try {
     url = new URL(value);
@@ -110,22 +129,17 @@ export function parseSnsUrl(value: string): URL | null {
   }
   // URL drops a default :443, so a port left here is a different one.
   const plain = url.protocol === 'https:' && !url.username && !url.password && url.port === '' && !url.hash;
-  return plain && SNS_HOST.test(url.hostname) ? url : null;
+  return plain && url.hostname === snsHost(region) ? url : null;
 }
 
 /**
- * The SigningCertURL rule: https, an SNS regional host, SNS's certificate file name, no userinfo,
- * port, query or fragment. The host pattern is what keeps an attacker's own certificate out (plain
- * `*.amazonaws.com` would admit S3 buckets); the adapter checks it again before fetching.
+ * The SigningCertURL rule: https on the SNS host of the topic's region, SNS's certificate file name,
+ * no userinfo, port, query or fragment. The host is what keeps an attacker's own certificate out;
+ * the adapter checks it again before fetching.
  */
-export function isSigningCertUrl(value: string): boolean {
-  const url = parseSnsUrl(value);
+export function isSigningCertUrl(value: string, topicArn: string): boolean {
+  const url = snsUrlOfTopic(value, topicArn);
   return url !== null && !url.search && CERT_PATH.test(url.pathname);
-}
-
-/** The region of an SNS topic ARN, or undefined when it is not one. */
-export function topicRegion(topicArn: string): string | undefined {
-  return TOPIC_ARN.exec(topicArn)?.[2];
 }
 
 /**
@@ -133,10 +147,8 @@ export function topicRegion(topicArn: string): string | undefined {
  * region, for that topic. Anything else would let a signed message make us request other URLs.
  */
 export function checkSubscribeUrl(value: string | undefined, topicArn: string): string {
-  const region = topicRegion(topicArn);
-  const url = value ? parseSnsUrl(value) : null;
-  const suffix = region?.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com';
-  if (!region || !url || url.hostname !== `sns.${region}${suffix}` || url.pathname !== '/')
+  const url = value ? snsUrlOfTopic(value, topicArn) : null;
+  if (url?.pathname !== '/')
     throw new ValidationError('SubscribeURL', "is not the SNS endpoint of the topic's region");
   const params = url.searchParams;
   if (

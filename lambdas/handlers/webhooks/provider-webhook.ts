@@ -53,7 +53,7 @@ export function createProviderWebhookHandler(provider: Provider, deps: ProviderW
       certificates: deps.certificates,
     });
     if (outcome.kind === 'confirm') {
-      await deps.confirmer.confirm(outcome.subscribeUrl);
+      await deps.confirmer.confirm(outcome.subscribeUrl, outcome.topicArn);
       deps.logger.info('sns subscription confirmed', { provider: provider.name, topic: outcome.topicArn });
       return ok({ confirmed: true });
     }

@@ -15,6 +15,10 @@ describe('addressesIn', () => {
     ]);
   });
 
+  it('ends a domain at an empty label, as in Sendmail\'s "a@b.example...User unknown"', () => {
+    expect(addressesIn('550 Ann@Example.net...User unknown')).toEqual(['ann@example.net']);
+  });
+
   it('leaves out the quotes of the prose around an ordinary address', () => {
     expect(addressesIn('the address "ann@example.com" was refused')).toEqual(['ann@example.com']);
   });

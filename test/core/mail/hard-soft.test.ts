@@ -131,12 +131,13 @@ describe('"user unknown" proves a dead address only with evidence of the lookup'
   });
 
   it('wording that reports a directory lookup stands without a code', () => {
-    expect(
-      recipient(undefined, 'a@example.com on 4/29/2024 The recipient name is not recognized'),
-    ).toMatchObject({ reason: 'user_unknown', hard: true });
     expect(recipient(undefined, 'User a (a@example.com) not listed in Domino Directory')).toMatchObject({
+      reason: 'user_unknown',
       hard: true,
     });
+    expect(
+      recipient('5.1.1', 'X-Notes; User a (a@example.com) not listed in public Name & Address Book'),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
   });
 
   it("Yahoo's lookup wording stands at the end of DATA, where Yahoo gives it", () => {
@@ -206,5 +207,165 @@ describe("Outlook.com's wording", () => {
         'smtp;554 The mail could not be delivered to the recipient because the domain is not reachable. Please check the domain and try again',
       ),
     ).toMatchObject({ reason: 'host_unknown', hard: true });
+  });
+});
+
+describe('a permanent DNS verdict is a dead domain, a temporary one is not', () => {
+  it.each([
+    ['5.1.2', 'smtp; 550 5.1.2 Host or domain name not found. Name service error for name=gone.test type=A'],
+    ['5.4.4', 'smtp; 554 5.4.4 Domain gone.test has no MX records'],
+    ['5.1.10', 'smtp; 556 5.1.10 Recipient address has null MX'],
+    ['5.0.0', 'DNS lookup of gone.test responded NXDOMAIN'],
+    ['5.4.4', 'Unrouteable address: name or service not known'],
+  ])('%s %s -> host_unknown', (status, diagnostic) => {
+    expect(recipient(status, diagnostic)).toMatchObject({ hard: true });
+    expect(['host_unknown', 'user_unknown']).toContain(recipient(status, diagnostic).reason);
+  });
+
+  it.each([
+    [
+      '4.4.3',
+      'smtp; 451 4.4.3 Host or domain name not found. Name service error for name=x.test type=MX: Host not found, try again',
+    ],
+    ['5.4.4', 'dns query timed out for x.test'],
+    ['4.4.0', 'temporary DNS failure resolving x.test'],
+  ])('%s %s -> network, soft', (status, diagnostic) => {
+    expect(recipient(status, diagnostic)).toMatchObject({ reason: 'network', hard: false });
+  });
+});
+
+describe("the remote server's own reply outranks the reporting MTA's words", () => {
+  it("a reply quoted inside the reporter's summary gives the status", () => {
+    expect(
+      recipient(
+        '4.4.7',
+        'smtp; 554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>',
+        'delayed',
+      ),
+    ).toMatchObject({ status: '4.4.2', hard: false });
+  });
+});
+
+describe('a mailbox the provider disabled, closed, locked or froze is dead (DESIGN §9)', () => {
+  it.each([
+    'smtp; 554 delivery error: dd This account has been disabled or discontinued (in reply to end of DATA command)',
+    'smtp; 550 Mailbox is frozen.',
+    '<a@example.com>: vdelivermail: account is locked email bounced',
+    'smtp; 525 5.7.13 Disabled recipient address',
+    'smtp; 550 5.5.0 The recipient account is blocked.',
+  ])('%s', (diagnostic) => {
+    expect(recipient('5.0.0', diagnostic)).toMatchObject({ reason: 'mailbox_inactive', hard: true });
+  });
+
+  it('while "your account is blocked" at MAIL FROM is the sender\'s', () => {
+    expect(
+      recipient(
+        '5.7.1',
+        'SMTP error from remote mail server after MAIL FROM:<s@sender.test>: 550 5.7.1 sender rejected',
+      ),
+    ).toMatchObject({ hard: false });
+  });
+});
+
+describe("the recipient's own mail system looked the address up", () => {
+  const own = new Set(['recipient.test']);
+
+  it('so its "user unknown" without a code is a dead address', () => {
+    expect(
+      classifyRecipient({
+        email: 'a@recipient.test',
+        action: 'failed',
+        status: '5.0.0',
+        diagnostic: 'smtp; 550 Requested action not taken: mailbox unavailable',
+        reporterDomains: own,
+        maxDiagnosticChars: 1000,
+      }),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
+  });
+
+  it('while a third party relaying the same words proves nothing', () => {
+    expect(
+      classifyRecipient({
+        email: 'a@recipient.test',
+        action: 'failed',
+        status: '5.0.0',
+        diagnostic: 'smtp; 550 Requested action not taken: mailbox unavailable',
+        reporterDomains: new Set(['relay.test']),
+        maxDiagnosticChars: 1000,
+      }),
+    ).toMatchObject({ hard: false });
+  });
+
+  it("but a refusal after DATA stays a content filter's, whoever reports it", () => {
+    expect(
+      classifyRecipient({
+        email: 'a@recipient.test',
+        action: 'failed',
+        status: '5.0.0',
+        diagnostic: '550 unknown user -------SMTP command DATA',
+        reporterDomains: own,
+        maxDiagnosticChars: 1000,
+      }),
+    ).toMatchObject({ hard: false });
+  });
+});
+
+describe('words around the report', () => {
+  it("prose near a report's recipient (a scanner's footer) never softens its Status", () => {
+    expect(
+      classifyRecipient({
+        email: 'a@example.com',
+        action: 'failed',
+        status: '5.1.1',
+        diagnostic:
+          'a@example.com\n\nThis message was scanned by an antivirus system and found free of viruses',
+        prose: true,
+        maxDiagnosticChars: 1000,
+      }),
+    ).toMatchObject({ status: '5.1.1', reason: 'user_unknown', hard: true });
+  });
+
+  it('a multi-line reply is read whole from the transcript: its last line names the sender as the cause', async () => {
+    const { wholeReply } = await import('../../../lambdas/core/mail/replies.js');
+    const transcript = [
+      '>>> DATA',
+      '<<< 550-Verification failed for <bounces@sender.test>',
+      '<<< 550-The account or domain may not exist.',
+      '<<< 550 Sender verify failed',
+      '550 5.1.1 <a@example.com>... User unknown',
+    ].join('\n');
+    const whole = wholeReply('SMTP; 550-Verification failed for <bounces@sender.test>', transcript);
+    expect(whole).toContain('Sender verify failed');
+    expect(recipient('5.1.1', whole as string)).toMatchObject({ reason: 'blocked', hard: false });
+  });
+
+  it('qmail\'s "does not like recipient" is a refusal at RCPT TO', () => {
+    expect(smtpStage('192.0.2.1 does not like recipient.\nRemote host said: 550 mailbox unavailable')).toBe(
+      'rcpt',
+    );
+    expect(
+      recipient(
+        undefined,
+        '192.0.2.1 does not like recipient.\nRemote host said: 550 Requested action not taken: mailbox unavailable',
+      ),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
+    expect(smtpStage('192.0.2.1 failed after I sent the message.\nRemote host said: 554 rejected')).toBe(
+      'data',
+    );
+  });
+
+  it('the words after an address that runs into them ("a@b.example...User unknown") are read', () => {
+    expect(
+      recipient('5.0.0', 'smtp; 550 a@example.net...User unknown (in reply to RCPT TO command)'),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
+  });
+
+  it('"Nonexistent user" under a policy code is a dead address', () => {
+    expect(
+      recipient(
+        '5.7.1',
+        'smtp; 554 5.7.1 <a@example.com>: Recipient address rejected: Nonexistent user (in reply to RCPT TO command)',
+      ),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
   });
 });

@@ -74,16 +74,13 @@ describe('hostile input ends in bounded time', () => {
     'only a header': () => header(),
   };
 
-  // Each parses in well under 100 ms; the bound is there to catch a pattern gone quadratic (seconds).
-  it.each(Object.keys(cases))(
-    '%s',
-    async (name) => {
-      const raw = (cases[name] as () => Uint8Array | string)();
-      const answer = await settle(raw);
-      expectWellFormed(answer);
-    },
-    5_000,
-  );
+  // Each gets a well-formed answer; that the cost stays linear is linearity.test.ts's to show, with
+  // ratios rather than a clock limit (DESIGN §9).
+  it.each(Object.keys(cases))('%s', async (name) => {
+    const raw = (cases[name] as () => Uint8Array | string)();
+    const answer = await settle(raw);
+    expectWellFormed(answer);
+  });
 
   it('reports a message cut by the size limit as truncated', async () => {
     const big = `${header()}\r\n${'x'.repeat(DEFAULT_LIMITS.maxMessageBytes + 10)}`;

@@ -185,6 +185,12 @@ describe('forwardemailProvider: verification', () => {
     await expect(handle({ rawBody: body, headers: {} })).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
+  it('rejects a body signed with a whitespace key while that key is configured', async () => {
+    await expect(handle(signed(body, '   '), settings('   '))).rejects.toThrow(
+      'forwardemail.key is not configured',
+    );
+  });
+
   it('rejects everything while no key is configured, even a body signed with the empty key', async () => {
     await expect(handle(signed(body, ''), settings(''))).rejects.toThrow(
       'forwardemail.key is not configured',

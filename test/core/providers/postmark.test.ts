@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnauthenticatedError, ValidationError } from '../../../lambdas/core/errors.js';
-import { postmarkProvider } from '../../../lambdas/core/providers/postmark.js';
+import { parsePostmarkBody, postmarkProvider } from '../../../lambdas/core/providers/postmark.js';
 import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
 import { type BounceSettings, defaultSettings } from '../../../lambdas/core/settings.js';
 import { FakeClock } from '../../support/fakes.js';
+import { costRatio, LINEAR_BOUND } from '../../support/linearity.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/postmark');
 const USER = 'postmark-hook';
@@ -83,6 +84,26 @@ describe('postmarkProvider: mapping', () => {
       ),
     );
     expect(outcome.kind === 'events' && outcome.bounces[0]?.meta.ID).toBe('4323372036854775807');
+  });
+
+  it('keeps a nested or quoted ID as it is and changes nothing else of the record', async () => {
+    const record = parsePostmarkBody(
+      Buffer.from('{"ID":42,"Metadata":{"ID":7},"Details":"\\"ID\\": 5","ServerID":4711}'),
+    );
+    expect(record).toEqual({ ID: '42', Metadata: { ID: 7 }, Details: '"ID": 5', ServerID: 4711 });
+  });
+
+  it('answers an unterminated string with a 400 at a cost linear in its length', () => {
+    const hostile = (size: number) => Buffer.from(`{"RecordType":"Bounce","Details":"${'\\"x'.repeat(size)}`);
+    expect(() => parsePostmarkBody(hostile(10))).toThrow(ValidationError);
+    const ratio = costRatio((size) => {
+      try {
+        parsePostmarkBody(hostile(size));
+      } catch {
+        // the 400 is the expected answer; only its cost is measured here
+      }
+    }, 2_000);
+    expect(ratio).toBeLessThan(LINEAR_BOUND);
   });
 
   it.each([
@@ -203,6 +224,15 @@ describe('postmarkProvider: authentication', () => {
 
   it('rejects everything while the password is not configured, never accepting all', async () => {
     await expect(handle(body, basic(USER, 'x'), settings(USER, ''))).rejects.toThrow('not configured');
+  });
+
+  it.each([
+    ['a whitespace password', USER, '   '],
+    ['a whitespace user name', ' \t ', PASSWORD],
+  ])('rejects even matching credentials while %s is configured', async (_, username, password) => {
+    await expect(handle(body, basic(username, password), settings(username, password))).rejects.toThrow(
+      'not configured',
+    );
   });
 
   it('rejects everything while the user name is not configured', async () => {

@@ -186,6 +186,17 @@ describe('sendgridProvider: mapping', () => {
     expect((await events(reordered)).bounces[0]?.event_key).toBe(first);
   });
 
+  it('keys an event without sg_event_id the same whatever the spelling of its address', async () => {
+    const keyFor = async (email: string) => {
+      const event = { event: 'bounce', type: 'bounce', status: '5.1.1', timestamp: 1795946400, email };
+      return (await events(Buffer.from(JSON.stringify([event])))).bounces[0]?.event_key;
+    };
+    const plain = await keyFor('walter@example.com');
+    expect(plain).toMatch(/^sendgrid:[0-9a-f]{64}$/);
+    expect(await keyFor(' Walter@Example.COM ')).toBe(plain);
+    expect(await keyFor('"walter"@example.com')).toBe(plain);
+  });
+
   it('gives a replayed batch the same event keys, so the recording layer stores it once', async () => {
     const body = fixture('batch.json');
     const keys = async (request: ProviderRequest) => {
@@ -256,6 +267,10 @@ describe('sendgridProvider: verification', () => {
     await expect(handle({ rawBody: body, headers: {} }, settings(''))).rejects.toBeInstanceOf(
       UnauthenticatedError,
     );
+  });
+
+  it('rejects everything while the configured key is only whitespace', async () => {
+    await expect(handle(signed(body), settings(' \n\t '))).rejects.toThrow('sendgrid.key is not configured');
   });
 
   it('rejects when the configured key is not a P-256 key', async () => {

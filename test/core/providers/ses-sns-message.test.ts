@@ -78,13 +78,25 @@ describe('stringToSign', () => {
 
 describe('isSigningCertUrl', () => {
   it.each([
-    'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-f3ecfb7224c7233fe7bb5f59f96de52f.pem',
-    'https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-abc.pem',
-    'https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-abc.pem',
-    'https://SNS.EU-WEST-1.AMAZONAWS.COM/SimpleNotificationService-abc.pem',
-    'https://sns.us-east-1.amazonaws.com:443/SimpleNotificationService-abc.pem',
-  ])('accepts %s', (url) => {
-    expect(isSigningCertUrl(url)).toBe(true);
+    [
+      'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-f3ecfb7224c7233fe7bb5f59f96de52f.pem',
+      TOPIC,
+    ],
+    [
+      'https://sns.us-gov-west-1.amazonaws.com/SimpleNotificationService-abc.pem',
+      'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t',
+    ],
+    [
+      'https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-abc.pem',
+      'arn:aws-cn:sns:cn-north-1:123456789012:t',
+    ],
+    [
+      'https://SNS.EU-WEST-1.AMAZONAWS.COM/SimpleNotificationService-abc.pem',
+      'arn:aws:sns:eu-west-1:123456789012:t',
+    ],
+    ['https://sns.us-east-1.amazonaws.com:443/SimpleNotificationService-abc.pem', TOPIC],
+  ])('accepts %s for its region’s topic', (url, topic) => {
+    expect(isSigningCertUrl(url, topic)).toBe(true);
   });
 
   it.each([
@@ -94,6 +106,11 @@ describe('isSigningCertUrl', () => {
     'https://sns.a.b.amazonaws.com/SimpleNotificationService-abc.pem',
     'https://sns.us-east-1.amazonaws.com./SimpleNotificationService-abc.pem',
     'https://s3.amazonaws.com/SimpleNotificationService-abc.pem',
+    'https://sns.s3.amazonaws.com/SimpleNotificationService-abc.pem',
+    'https://sns.s3-external-1.amazonaws.com/SimpleNotificationService-abc.pem',
+    'https://sns.s3-accelerate.amazonaws.com/SimpleNotificationService-abc.pem',
+    'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-abc.pem',
+    'https://sns.us-east-1.amazonaws.com.cn/SimpleNotificationService-abc.pem',
     'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem.txt',
     'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-a%2Fb.pem',
     'https://sns.us-east-1.amazonaws.com/x/../SimpleNotificationService-abc.crt',
@@ -101,8 +118,19 @@ describe('isSigningCertUrl', () => {
     'https://u:p@sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem',
     'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem#x',
     'not a url',
-  ])('refuses %s', (url) => {
-    expect(isSigningCertUrl(url)).toBe(false);
+  ])('refuses %s for a us-east-1 topic', (url) => {
+    expect(isSigningCertUrl(url, TOPIC)).toBe(false);
+  });
+
+  it.each([
+    'arn:aws:sns:s3:123456789012:t',
+    'arn:aws:sns:s3-external-1:123456789012:t',
+    'arn:aws:sns:s3-accelerate:123456789012:t',
+  ])('refuses any certificate for a TopicArn whose region is an S3 host name (%s)', (topic) => {
+    const region = topic.split(':')[3];
+    expect(
+      isSigningCertUrl(`https://sns.${region}.amazonaws.com/SimpleNotificationService-abc.pem`, topic),
+    ).toBe(false);
   });
 });
 
@@ -121,6 +149,8 @@ describe('checkSubscribeUrl', () => {
     ['another region', CONFIRMATION.SubscribeURL?.replace('us-east-1.amazonaws', 'eu-west-1.amazonaws')],
     ['plain http', CONFIRMATION.SubscribeURL?.replace('https:', 'http:')],
     ['a host off AWS', 'https://evil.example/?Action=ConfirmSubscription&Token=t'],
+    ['an S3 bucket host', CONFIRMATION.SubscribeURL?.replace('sns.us-east-1.', 'sns.s3.')],
+    ['an S3 external host', CONFIRMATION.SubscribeURL?.replace('sns.us-east-1.', 'sns.s3-external-1.')],
     ['userinfo', CONFIRMATION.SubscribeURL?.replace('https://', 'https://u:p@')],
     ['a port', CONFIRMATION.SubscribeURL?.replace('.com/', '.com:8443/')],
     ['another path', CONFIRMATION.SubscribeURL?.replace('.com/?', '.com/x?')],
@@ -142,6 +172,11 @@ describe('topicRegion', () => {
   it('reads the region of a topic ARN in any partition', () => {
     expect(topicRegion(TOPIC)).toBe('us-east-1');
     expect(topicRegion('arn:aws-us-gov:sns:us-gov-west-1:123456789012:t.fifo')).toBe('us-gov-west-1');
+  });
+
+  it('reads no region from an ARN whose region part is not an AWS region name', () => {
+    expect(topicRegion('arn:aws:sns:s3:123456789012:t')).toBeUndefined();
+    expect(topicRegion('arn:aws:sns:s3-external-1:123456789012:t')).toBeUndefined();
   });
 });
 

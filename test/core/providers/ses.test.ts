@@ -127,6 +127,23 @@ describe('sesProvider: the SNS envelope and its signature', () => {
     ],
     ['an S3 host under amazonaws.com', 'https://s3.amazonaws.com/SimpleNotificationService-abc.pem'],
     ['a nested SNS-looking host', 'https://sns.a.b.amazonaws.com/SimpleNotificationService-abc.pem'],
+    ['the S3 bucket host sns.s3', 'https://sns.s3.amazonaws.com/SimpleNotificationService-abc.pem'],
+    [
+      'the S3 bucket host sns.s3-external-1',
+      'https://sns.s3-external-1.amazonaws.com/SimpleNotificationService-abc.pem',
+    ],
+    [
+      'the S3 accelerate host sns.s3-accelerate',
+      'https://sns.s3-accelerate.amazonaws.com/SimpleNotificationService-abc.pem',
+    ],
+    [
+      "SNS in a region other than the topic's",
+      'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-abc.pem',
+    ],
+    [
+      'the China suffix for a region outside China',
+      'https://sns.us-east-1.amazonaws.com.cn/SimpleNotificationService-abc.pem',
+    ],
   ])('refuses a certificate on the wrong host (%s) without fetching it', async (_, url) => {
     const certificates = new FakeCertificateLoader();
     await rejection(
@@ -241,12 +258,33 @@ describe('sesProvider: allowed topics', () => {
     ).rejects.toThrow(ForbiddenError);
   });
 
-  it('checks the signature before the topic (a forged message from any topic is a 401)', async () => {
+  it('refuses a topic not allowed with 403 before fetching its (valid-looking) certificate', async () => {
+    const certificates = new FakeCertificateLoader();
+    const body = notification(SES_BOUNCE, { TopicArn: 'arn:aws:sns:us-east-1:999999999999:x' });
+    await rejection(handle(snsRequest(body), { certificates }), ForbiddenError, /not allowed/);
+    expect(certificates.requested).toEqual([]);
+  });
+
+  it('refuses a forged message from a topic not allowed with 403, fetching nothing', async () => {
+    const certificates = new FakeCertificateLoader();
     const body = {
       ...notification(SES_BOUNCE, { TopicArn: 'arn:aws:sns:us-east-1:999999999999:x' }),
       Message: '{}',
     };
-    await rejection(handle(snsRequest(body)), UnauthenticatedError, /signature is invalid/);
+    await rejection(handle(snsRequest(body), { certificates }), ForbiddenError, /not allowed/);
+    expect(certificates.requested).toEqual([]);
+  });
+
+  it('refuses an allowed topic whose region is an S3 host name, fetching nothing', async () => {
+    const topic = 'arn:aws:sns:s3:123456789012:ses-feedback';
+    const certificates = new FakeCertificateLoader();
+    const body = notification(SES_BOUNCE, {
+      TopicArn: topic,
+      SigningCertURL: 'https://sns.s3.amazonaws.com/SimpleNotificationService-abc.pem',
+    });
+    const promise = handle(snsRequest(body), { certificates, settings: settings({ topic_arns: [topic] }) });
+    await rejection(promise, UnauthenticatedError, /SigningCertURL/);
+    expect(certificates.requested).toEqual([]);
   });
 
   it('refuses a subscription confirmation from a topic not allowed with 403', async () => {
@@ -292,6 +330,18 @@ describe('sesProvider: subscription confirmations', () => {
       /region/,
     );
   });
+
+  it.each(['sns.s3.', 'sns.s3-external-1.', 'sns.s3-accelerate.'])(
+    'refuses a SubscribeURL on the S3 host %s (no request is asked for)',
+    async (host) => {
+      const url = TEST_SUBSCRIBE_URL.replace('sns.us-east-1.', host);
+      await rejection(
+        handle(snsRequest(subscriptionConfirmation({ SubscribeURL: url }))),
+        ValidationError,
+        /SubscribeURL/,
+      );
+    },
+  );
 
   it('refuses a SubscribeURL that is not a ConfirmSubscription of the topic', async () => {
     const url = TEST_SUBSCRIBE_URL.replace('ses-feedback&', 'other-topic&');
