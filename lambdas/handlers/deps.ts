@@ -4,6 +4,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbSettingsRepository } from '../adapters/dynamodb/dynamodb-settings-repository.js';
+import { DynamoDbStatsStore } from '../adapters/dynamodb/dynamodb-stats-store.js';
 import { DynamoDbSubscriberStore } from '../adapters/dynamodb/dynamodb-subscriber-store.js';
 import { EventBridgeEventPublisher } from '../adapters/eventbridge-event-publisher.js';
 import { SecretsManagerSecretStore } from '../adapters/secrets-manager-secret-store.js';
@@ -12,8 +13,10 @@ import { ulidIds } from '../adapters/ulid-ids.js';
 import type { EventPublisher } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
 import { type SecretStore, type SettingsManager, SettingsService } from '../core/settings-service.js';
+import { countedBounceStore } from '../core/stats/counted-bounce-store.js';
 import { type FunctionEnvironment, functionEnvironment } from './environment.js';
 import type { AuthMode } from './http/permission.js';
+import { logger } from './logger.js';
 
 /**
  * What every handler factory may ask for. Tests and the local server build their own. The mailbox
@@ -39,13 +42,21 @@ export interface TableDeps {
 export function depsFromParts(parts: TableDeps): Deps {
   const { db, tableName } = parts;
   const clock = systemClock;
+  const stats = new DynamoDbStatsStore(db, tableName, {
+    onError: (error, what) =>
+      logger.warn('statistics counters not updated; `npm run stats -- rebuild` recomputes them', {
+        what,
+        error,
+      }),
+  });
   return {
     record: {
       subscribers: new DynamoDbSubscriberStore(db, tableName),
-      bounces: new DynamoDbBounceStore(db, tableName),
+      bounces: countedBounceStore(new DynamoDbBounceStore(db, tableName), stats),
       events: parts.events,
       clock,
       ids: ulidIds(),
+      stats,
     },
     settings: new SettingsService(new DynamoDbSettingsRepository(db, tableName), parts.secrets, clock, {
       deployDefaults: parts.deployDefaults,
