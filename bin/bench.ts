@@ -20,6 +20,11 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/requests-per-bounce.js').then((m) => m.benchRequestsPerBounce()),
   },
   {
+    name: 'stats',
+    title: 'GET /api/stats over 90 days with 100,000 bounces stored (dynalite, real SDK)',
+    run: () => import('./bench/stats-api.js').then((m) => m.benchStatsApi()),
+  },
+  {
     name: 'handler',
     title: 'Webhook handler time per event, storage in memory',
     run: () => import('./bench/handler-time.js').then((m) => m.benchHandlerTime()),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
+import { DynamoDbStatsStore } from '../../lambdas/adapters/dynamodb/dynamodb-stats-store.js';
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
 import { systemClock } from '../../lambdas/adapters/system-clock.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
@@ -211,6 +212,11 @@ export async function benchRequestsPerBounce(): Promise<string[]> {
     };
     const results: Measured[] = [];
     for (const [i, c] of CASES.entries()) results.push(await measure(record, counter, c, i));
+    // The same cases with the statistics counters the deployed wiring adds (one write per new bounce).
+    const counted: RecordDeps = { ...record, stats: new DynamoDbStatsStore(db, TABLE) };
+    const withStats: Measured[] = [];
+    for (const [i, c] of CASES.entries())
+      withStats.push(await measure(counted, counter, c, i + CASES.length));
 
     const over = (m: Measured) => m.fires === 'none' && m.requests > TARGET_NO_ACTION;
     const rows = results.map((m) => [
@@ -227,7 +233,16 @@ export async function benchRequestsPerBounce(): Promise<string[]> {
     const action = results.filter((m) => m.fires !== 'none').map((m) => m.requests);
     const overTarget = results.filter(over).map((m) => `${m.label}: ${m.requests}`);
     const broken = results.filter((m) => m.problem).map((m) => `${m.label}: ${m.problem}`);
+    const range = (ms: Measured[]) =>
+      `${Math.min(...ms.map((m) => m.requests))}-${Math.max(...ms.map((m) => m.requests))}`;
+    const statsLine =
+      `with statistics counters: without action ${range(withStats.filter((m) => m.fires === 'none'))}, ` +
+      `firing an action ${range(withStats.filter((m) => m.fires !== 'none'))}; ` +
+      withStats.map((m, i) => `${m.requests - (results[i]?.requests ?? 0)}`).join('/') +
+      ' more per case';
+    console.log(`  ${statsLine}`);
     return [
+      statsLine,
       `requests per bounce without action ${Math.min(...noAction)}-${Math.max(...noAction)} (target <= ${TARGET_NO_ACTION})` +
         (overTarget.length ? `; over target: ${overTarget.join(', ')}` : '; all within target'),
       `requests per bounce firing an action ${Math.min(...action)}-${Math.max(...action)}`,

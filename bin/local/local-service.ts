@@ -11,6 +11,7 @@ import { PERMISSIONS } from '../../lambdas/core/permissions.js';
 import type { UserStore } from '../../lambdas/core/ports.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import { createAuthorizer } from '../../lambdas/handlers/authorizer.js';
+import { consoleAssets } from '../../lambdas/handlers/console-assets.js';
 import { type Deps, depsFromParts } from '../../lambdas/handlers/deps.js';
 import { httpFunction } from '../../lambdas/handlers/http/http-function.js';
 import { logger as defaultLogger } from '../../lambdas/handlers/logger.js';
@@ -19,6 +20,7 @@ import { createMailboxScanner } from '../../lambdas/handlers/mailbox-scanner.js'
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
 import { providerAdapters } from '../../lambdas/handlers/webhooks/provider-function.js';
 import type { ProviderWebhookDeps } from '../../lambdas/handlers/webhooks/provider-webhook.js';
+import { ensureConsoleBuilt } from '../console/build-console.js';
 import { ensureTable, localClientConfig, startDynalite } from './local-dynamodb.js';
 import { providerFunctions } from './provider-functions.js';
 import { createHttpServer, listen } from './server.js';
@@ -41,6 +43,8 @@ export interface LocalOptions {
   providerAdapters?: Pick<ProviderWebhookDeps, 'certificates' | 'confirmer'>;
   /** Settings the local service starts from; processing and webhooks are on for local use. */
   deployDefaults?: unknown;
+  /** Serve the console at /console/, built first if stale (`npm start` does; tests that need it ask). */
+  console?: boolean;
 }
 
 export interface LocalService {
@@ -82,7 +86,9 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     authMode: 'basic',
   });
   const mailboxes = mailboxDepsFor(db, tableName);
+  const consoleDir = options.console ? await ensureConsoleBuilt() : undefined;
   const server = createHttpServer({
+    ...(consoleDir ? { console: consoleAssets(consoleDir) } : {}),
     functions: {
       webhook: httpFunction(createWebhookBounceHandler({ ...deps, logger }), logger),
       api: httpFunction(createApiHandler({ ...deps, mailboxes }), logger),
