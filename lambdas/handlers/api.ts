@@ -1,10 +1,13 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Pop3ConnectionTester } from '../adapters/pop3/pop3-connection-tester.js';
 import { NotFoundError } from '../core/errors.js';
+import type { MailboxTester } from '../core/mailbox/connection-test.js';
 import type { ScanReport } from '../core/mailbox/scan-report.js';
 import type { StatsStore } from '../core/stats/ports.js';
 import { deleteBounceRoute, deleteBouncesRoute } from './api/delete-bounces.js';
 import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
+import { mailboxTestRoute } from './api/mailbox-test-route.js';
 import { openApiRoute } from './api/openapi-route.js';
 import { scanRoute } from './api/scan-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
@@ -38,7 +41,12 @@ const NO_STATS: StatsStore = {
 
 /** The `/api/*` function: dispatches on API Gateway's resource path, checking each route's permission. */
 export function createApiHandler(
-  deps: Deps & { mailboxes: MailboxDeps; onScanReport?: (report: ScanReport) => void },
+  deps: Deps & {
+    mailboxes: MailboxDeps;
+    onScanReport?: (report: ScanReport) => void;
+    /** The connection test; POP3 over the network unless given (tests pass one trusting their CA). */
+    mailboxTester?: MailboxTester;
+  },
 ): HttpHandler {
   const byRoute: Record<string, HttpHandler> = {
     [routeKey('GET', '/api/bounces')]: listBouncesRoute(deps.record.bounces),
@@ -59,6 +67,10 @@ export function createApiHandler(
       clock: deps.record.clock,
     }),
     [routeKey('POST', '/api/mailboxes/{uuid}/scan')]: scanRoute({ ...deps, onReport: deps.onScanReport }),
+    [routeKey('POST', '/api/mailboxes/{uuid}/test')]: mailboxTestRoute({
+      settings: deps.settings,
+      tester: deps.mailboxTester ?? new Pop3ConnectionTester(),
+    }),
     [routeKey('GET', '/api/mailboxes/{uuid}/stuck')]: listStuckRoute(deps),
     [routeKey('POST', '/api/mailboxes/{uuid}/stuck/release')]: releaseStuckRoute(deps),
   };

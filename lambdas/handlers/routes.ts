@@ -84,6 +84,13 @@ export const ROUTES: readonly Route[] = [
     permission: 'bounces:manage',
   },
   {
+    method: 'POST',
+    path: '/api/mailboxes/{uuid}/test',
+    fn: 'api',
+    auth: 'api',
+    permission: 'settings:manage',
+  },
+  {
     method: 'GET',
     path: '/api/mailboxes/{uuid}/stuck',
     fn: 'api',

@@ -501,6 +501,9 @@ describe('real responses match the OpenAPI document', () => {
   const FORWARDEMAIL = ['POST', '/webhooks/service/forwardemail'] as const;
 
   const STATS = ['GET', '/api/stats'] as const;
+  const MAILBOX_TEST = ['POST', '/api/mailboxes/{uuid}/test'] as const;
+  const testMailbox = (uuid: string, options: Partial<EventOptions> = {}, on = api) =>
+    on.call({ method: 'POST', resource: '/api/mailboxes/{uuid}/test', pathParameters: { uuid }, ...options });
   const statsOf = (query: EventOptions['query'], options: Partial<EventOptions> = {}, on = statsApi) =>
     on.call({ resource: '/api/stats', query, ...options });
 
@@ -974,6 +977,20 @@ describe('real responses match the OpenAPI document', () => {
     c(FORWARDEMAIL, 503, 'answers while bounce processing is disabled', () =>
       withProviderSettings({ enabled: false }, () => forwardemail(FORWARDEMAIL_BOUNCE)),
     ),
+
+    // POST /api/mailboxes/{uuid}/test (the scan case above saved the mailbox; its server is gone now)
+    c(MAILBOX_TEST, 200, 'answers a failed test with its stage', () => testMailbox(scannedMailbox), {
+      also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ ok: false, stage: 'connect' }),
+    }),
+    c(MAILBOX_TEST, 400, 'refuses a uuid that is not a UUID', () => testMailbox('inbox')),
+    c(MAILBOX_TEST, 401, 'refuses a request without a user', () =>
+      testMailbox(MAILBOX, { permissions: null }),
+    ),
+    c(MAILBOX_TEST, 403, 'refuses a user without the permission', () =>
+      testMailbox(MAILBOX, { permissions: ['settings:get'] }),
+    ),
+    c(MAILBOX_TEST, 404, 'answers an unknown mailbox', () => testMailbox(NOBODY)),
+    c(MAILBOX_TEST, 500, 'answers a storage failure', () => testMailbox(MAILBOX, {}, down)),
 
     // GET /api/stats
     c(STATS, 200, 'counts per day over the last 30 days', () => statsOf({}), {

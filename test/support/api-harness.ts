@@ -16,7 +16,7 @@ import { apiEvent, type EventOptions } from './events.js';
 import { TEST_CERT } from './fake-pop3-server.js';
 import { FakeClock, silentLogger } from './fakes.js';
 
-type ApiDeps = Deps & { mailboxes: MailboxDeps };
+type ApiDeps = Parameters<typeof createApiHandler>[0];
 
 export const ALL_PERMISSIONS = [
   'webhooks:post_bounce',
