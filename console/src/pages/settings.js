@@ -11,13 +11,20 @@ const CHOICES = {
   auth_protocol: ['userpass', 'none'],
   type: ['pop'],
 };
+/** Hints by full name first (`enabled` means another thing inside a provider), then by key. */
 const HINTS = {
   enabled: 'Bounce processing as a whole (webhooks, providers, mailboxes).',
   webhooks_enabled: 'The generic and provider webhooks.',
   window_days: '0 counts every bounce ever recorded.',
   topic_arns: 'One SNS topic ARN per line.',
   scan_interval: 'Such as 15m or 1h30m; at least 1m.',
+  uuid: 'Identifies the mailbox; keep it.',
 };
+
+function hintFor(name, key) {
+  if (name in HINTS) return HINTS[name];
+  return key === 'enabled' || key === 'webhooks_enabled' ? undefined : HINTS[key];
+}
 
 function newMailbox() {
   return {
@@ -83,10 +90,10 @@ function Input({ path, value, onChange, errors }) {
     input = html`<input type=${secret ? 'password' : 'text'} autocomplete=${secret ? 'new-password' : 'off'} ...${common} value=${value ?? ''}
       placeholder=${secret && value === MASK ? 'stored: leave as is to keep it' : ''} onInput=${(e) => onChange(path, e.currentTarget.value)} />`;
   }
+  const label = html`<label for=${id}>${String(key).replace(/_/g, ' ')}</label>`;
   return html`<div class=${`field ${typeof value === 'boolean' ? 'check' : ''} ${error ? 'invalid' : ''}`}>
-    <label for=${id}>${key === undefined ? name : String(key).replace(/_/g, ' ')}</label>
-    ${input}
-    ${HINTS[key] && html`<small id=${`${id}-hint`}>${HINTS[key]}</small>`}
+    ${typeof value === 'boolean' ? html`<div class="row">${input}${label}</div>` : html`${label}${input}`}
+    ${hint && html`<small id=${`${id}-hint`}>${hint}</small>`}
     ${error && html`<small class="field-error" id=${`${id}-error`} role="alert">${error}</small>`}
   </div>`;
 }
