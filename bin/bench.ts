@@ -25,6 +25,11 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/stats-api.js').then((m) => m.benchStatsApi()),
   },
   {
+    name: 'console',
+    title: 'Console transfer size and time to first render (Debian chromium, local service)',
+    run: () => import('./bench/console.js').then((m) => m.benchConsole()),
+  },
+  {
     name: 'handler',
     title: 'Webhook handler time per event, storage in memory',
     run: () => import('./bench/handler-time.js').then((m) => m.benchHandlerTime()),
