@@ -7,7 +7,6 @@ import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
 import { SettingsService } from '../../lambdas/core/settings-service.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
-import type { Deps } from '../../lambdas/handlers/deps.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpContext } from '../../lambdas/handlers/http/types.js';
 import type { MailboxDeps } from '../../lambdas/handlers/mailbox-deps.js';

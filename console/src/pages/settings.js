@@ -65,8 +65,8 @@ function Input({ path, value, onChange, errors }) {
   const key = path.at(-1);
   const id = fieldId(name);
   const error = errors[name];
-  const described =
-    [error && `${id}-error`, HINTS[key] && `${id}-hint`].filter(Boolean).join(' ') || undefined;
+  const hint = hintFor(name, key);
+  const described = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
   const common = { id, name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described };
   let input;
   if (typeof value === 'boolean') {
