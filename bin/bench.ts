@@ -30,6 +30,16 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/outbound.js').then((m) => m.benchOutbound()),
   },
   {
+    name: 'stats',
+    title: 'GET /api/stats over 90 days with 100,000 bounces stored (dynalite, real SDK)',
+    run: () => import('./bench/stats-api.js').then((m) => m.benchStatsApi()),
+  },
+  {
+    name: 'console',
+    title: 'Console transfer size and time to first render (Debian chromium, local service)',
+    run: () => import('./bench/console.js').then((m) => m.benchConsole()),
+  },
+  {
     name: 'handler',
     title: 'Webhook handler time per event, storage in memory',
     run: () => import('./bench/handler-time.js').then((m) => m.benchHandlerTime()),

@@ -11,6 +11,7 @@ import type {
   SubscriberStore,
 } from './ports.js';
 import type { Action, BounceSettings } from './settings.js';
+import type { StatsStore } from './stats/ports.js';
 import { type ActionHistoryEntry, bareSubscriber, type Subscriber } from './subscriber.js';
 import { daysBefore } from './timestamp.js';
 
@@ -20,6 +21,8 @@ export interface RecordDeps {
   events: EventPublisher;
   clock: Clock;
   ids: IdGenerator;
+  /** Per-day statistics; counted once, when a bounce is stored as new. */
+  stats?: StatsStore;
 }
 
 export interface RecordResult {
@@ -137,6 +140,7 @@ export async function recordBounce(
   }
   const sub = subscriber as Subscriber;
   const { bounce, duplicate } = await deps.bounces.put(toBounce(deps, input, sub, now));
+  if (!duplicate) await deps.stats?.increment(bounce);
 
   const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
   // Only when a sink wants every bounce (DESIGN §10); a repeat re-publishes the same event id.

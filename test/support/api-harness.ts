@@ -6,7 +6,6 @@ import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
 import { SettingsService } from '../../lambdas/core/settings-service.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
-import type { Deps } from '../../lambdas/handlers/deps.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpContext } from '../../lambdas/handlers/http/types.js';
 import { type MailboxDeps, mailboxConnector } from '../../lambdas/handlers/mailbox-deps.js';
@@ -15,7 +14,7 @@ import { apiEvent, type EventOptions } from './events.js';
 import { TEST_CERT } from './fake-pop3-server.js';
 import { FakeClock, silentLogger } from './fakes.js';
 
-type ApiDeps = Deps & { mailboxes: MailboxDeps };
+type ApiDeps = Parameters<typeof createApiHandler>[0];
 
 export const ALL_PERMISSIONS = [
   'webhooks:post_bounce',
