@@ -109,13 +109,6 @@ export const ROUTES: readonly Route[] = [
     auth: 'api',
     permission: 'bounces:manage',
   },
-  {
-    method: 'POST',
-    path: '/api/mailboxes/{uuid}/test',
-    fn: 'api',
-    auth: 'api',
-    permission: 'settings:manage',
-  },
   { method: 'GET', path: '/api/outbound/schemas', fn: 'api', auth: 'public' },
   {
     method: 'GET',
