@@ -20,6 +20,17 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/requests-per-bounce.js').then((m) => m.benchRequestsPerBounce()),
   },
   {
+    name: 'throughput',
+    title:
+      'Recording throughput of npm start against a one-PutItem floor server (DynamoDB requests/s driven)',
+    run: () => import('./bench/throughput.js').then((m) => printed(m.benchThroughput())),
+  },
+  {
+    name: 'lists',
+    title: 'Listing: a page at 1,000 vs 200,000 stored bounces (generated once into a data dir)',
+    run: () => import('./bench/lists.js').then((m) => printed(m.benchLists())),
+  },
+  {
     name: 'faults',
     title: 'Recording while half of all DynamoDB requests fail (fault proxy, dynalite; takes minutes)',
     run: () => import('./bench/storage-faults.js').then((m) => m.benchStorageFaults()),

@@ -54,6 +54,9 @@ try:
 
 Ctrl-C stops it.`);
 
+// A reader that went away (a closed pipe) must not crash the service while it stops.
+process.stdout.on('error', () => undefined);
+
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
@@ -64,3 +67,5 @@ async function stop(signal: string) {
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+// Started over IPC by another process (a benchmark, a supervisor): end with it.
+if (process.send) process.on('disconnect', () => void stop('parent exited'));

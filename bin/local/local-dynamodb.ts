@@ -1,38 +1,69 @@
+import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { createDynamoDbClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { createTableInput } from '../../lambdas/adapters/dynamodb/table.js';
 
 export interface LocalDynamoDb {
   endpoint: string;
+  /** The store's own process, so callers (and tests) can see it end with its parent. */
+  pid: number;
+  /** Requests the store has served since it started (benchmarks divide it by time). */
+  served(): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Starts dynalite in this process on loopback: in memory, or persisted under `dataDir`. */
+const CHILD = new URL('./dynalite-process.mjs', import.meta.url);
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts dynalite in a child process on loopback: in memory, or persisted under `dataDir`. Its own
+ * process keeps its work off the service's event loop (the two used to compete for one core), and it
+ * exits when this process's IPC channel closes, whatever way this process ends.
+ */
 export async function startDynalite(dataDir?: string): Promise<LocalDynamoDb> {
   let path: string | undefined;
   if (dataDir) {
     path = join(dataDir, 'dynamodb');
     mkdirSync(path, { recursive: true });
   }
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(path ? { path } : {}),
+  const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(path ? { path } : {}) };
+  const child = fork(CHILD, [JSON.stringify(options)], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // A plain .mjs: the parent's TypeScript loader flags are not needed, and not every runner has them.
+    execArgv: [],
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('dynalite did not start')), START_TIMEOUT_MS);
+    child.once('message', (message: { port?: number }) => {
+      clearTimeout(timer);
+      if (typeof message?.port === 'number') resolve(message.port);
+      else reject(new Error(`dynalite sent ${JSON.stringify(message)}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`dynalite exited with ${code} before it listened`));
+    });
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections?.();
+    pid: child.pid as number,
+    served: () =>
+      new Promise<number>((resolve, reject) => {
+        const onMessage = (message: { served?: number }) => {
+          if (typeof message?.served !== 'number') return;
+          child.off('message', onMessage);
+          resolve(message.served);
+        };
+        child.on('message', onMessage);
+        child.send('served', (error) => error && reject(error));
       }),
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.connected) child.send('close');
+      await exited;
+    },
   };
 }
 
@@ -41,8 +72,11 @@ export function localClientConfig(endpoint: string) {
   return { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 }
 
-/** Creates the table unless it exists (a persisted data dir, or an external endpoint). */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+/**
+ * Creates the table unless it exists (a persisted data dir, or an external endpoint); true when it
+ * created it.
+ */
+export async function ensureTable(endpoint: string, tableName: string): Promise<boolean> {
   const client = createDynamoDbClient(localClientConfig(endpoint));
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -56,9 +90,11 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         `table ${tableName} lacks the index(es) ${missing.join(', ')} (made by an earlier version): ` +
           'outbound events need a fresh STMAILS_DATA_DIR',
       );
+    return false;
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
+    return true;
   } finally {
     client.destroy();
   }

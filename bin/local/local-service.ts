@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { SCHEMA_VERSION } from '../../lambdas/adapters/dynamodb/keys.js';
 import { FileSecretStore } from '../../lambdas/adapters/file-secret-store.js';
 import { FileUserStore } from '../../lambdas/adapters/file-user-store.js';
 import { LogEventPublisher } from '../../lambdas/adapters/log-event-publisher.js';
@@ -25,6 +27,7 @@ import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounc
 import { providerAdapters } from '../../lambdas/handlers/webhooks/provider-function.js';
 import type { ProviderWebhookDeps } from '../../lambdas/handlers/webhooks/provider-webhook.js';
 import { ensureConsoleBuilt } from '../console/build-console.js';
+import { markSchema, migrateTable, schemaVersion } from '../migrate/migrate-table.js';
 import { LocalDispatcher } from './local-dispatcher.js';
 import { ensureTable, localClientConfig, startDynalite } from './local-dynamodb.js';
 import { providerFunctions } from './provider-functions.js';
@@ -64,13 +67,22 @@ export interface LocalService {
 
 export const LOCAL_DEFAULTS = { enabled: true, webhooks_enabled: true };
 
+/** A new table starts at the current layout; a persisted one from an earlier release is migrated. */
+async function upgradeLayout(db: DynamoDBDocumentClient, table: string, created: boolean, logger: Logger) {
+  const now = () => new Date();
+  if (created) return markSchema(db, table, now().toISOString());
+  if ((await schemaVersion(db, table)) >= SCHEMA_VERSION) return;
+  const report = await migrateTable(db, table, { now });
+  logger.info('store migrated to the current layout', { ...report, version: SCHEMA_VERSION });
+}
+
 /** Starts the whole service on loopback over an embedded (or given) DynamoDB. */
 export async function startLocalService(options: LocalOptions = {}): Promise<LocalService> {
   const logger = options.logger ?? defaultLogger;
   const tableName = options.tableName ?? 'stmails-bounce';
   const embedded = options.dynamodbEndpoint ? undefined : await startDynalite(options.dataDir);
   const endpoint = options.dynamodbEndpoint ?? (embedded?.endpoint as string);
-  await ensureTable(endpoint, tableName);
+  const created = await ensureTable(endpoint, tableName);
 
   const user: PlainUser = {
     name: options.user ?? 'admin',
@@ -86,6 +98,7 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
   const secrets = options.dataDir
     ? new FileSecretStore(join(options.dataDir, 'secrets.json'))
     : new MemorySecretStore();
+  await upgradeLayout(db, tableName, created, logger);
   const dispatcher = new LocalDispatcher(logger, options.outbound?.sweepMs);
   const deps = depsFromParts({
     tableName,

@@ -16,11 +16,22 @@ export interface EmailLookup {
   subscriber: Subscriber | null;
   /** The address was deleted by a `delete` action; only its SHA-256 remains. */
   tombstoned: boolean;
+  /**
+   * Asked for with an event key: the bounce an event item already claimed for that key (an event
+   * whose source gave no time, or one stored before bounces claimed their own keys).
+   */
+  claimed?: EventClaim;
+}
+
+export interface EventClaim {
+  bounce: Bounce;
+  /** An operator deleted the bounce; the key stays claimed so a late redelivery does not bring it back. */
+  deleted: boolean;
 }
 
 export interface SubscriberStore {
-  /** Subscriber and tombstone of one address, in one read. */
-  findByEmail(email: string): Promise<EmailLookup>;
+  /** Subscriber and tombstone of one address, and the claim of `eventKey` when given, in one read. */
+  findByEmail(email: string, eventKey?: string): Promise<EmailLookup>;
   findByUuid(uuid: string): Promise<Subscriber | null>;
   /** Creates the record unless one exists for the email; false when it did. */
   create(subscriber: Subscriber): Promise<boolean>;
@@ -67,8 +78,13 @@ export interface PutResult {
 }
 
 export interface BounceStore {
-  /** Stores the bounce once per `event_key` (a conditional write); repeats complete a half-done put. */
+  /**
+   * Stores the bounce once per `event_key` (a conditional write); repeats complete a half-done put.
+   * A bounce whose id derives from its key (`claimsOwnKey`) is its own claim: one write.
+   */
   put(bounce: Bounce): Promise<PutResult>;
+  /** Stores a bounce an event item claimed, unless it is stored: completes a delivery cut short. */
+  restore(bounce: Bounce): Promise<void>;
   /** The subscriber's bounces of a type at or after `since` (all time without it), consistent. */
   count(email: string, type: BounceType, since?: string): Promise<number>;
   /** The subscriber's stored bounces per type, all time. */

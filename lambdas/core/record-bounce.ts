@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Bounce, BounceInput } from './bounce.js';
-import { NotFoundError } from './errors.js';
+import { bounceIdFor } from './bounce-id.js';
+import { InternalError, NotFoundError } from './errors.js';
 import { bounceRecordedEvent, wantsEveryBounce } from './outbound/outbound-settings.js';
 import type {
   BounceStore,
   Clock,
+  EventClaim,
   EventPublisher,
   IdGenerator,
   OutboundEvent,
+  PutResult,
   SubscriberStore,
 } from './ports.js';
 import type { Action, BounceSettings } from './settings.js';
@@ -45,46 +48,91 @@ const EVENT_TYPE: Record<Exclude<Action, 'none'>, OutboundEvent['type']> = {
 };
 
 interface Resolved {
+  /** The address the bounce is stored under. */
+  email: string;
   subscriber: Subscriber | null;
   tombstoned: boolean;
-  created: boolean;
+  claimed?: EventClaim;
+  /** The uuid a bare record gets when there is none. */
+  uuid?: string;
 }
 
-/** The record of an address, created bare when there is none (nothing is lost for an unknown address). */
 async function byEmail(
   deps: RecordDeps,
+  input: BounceInput,
   email: string,
   uuid: string | undefined,
-  now: string,
 ): Promise<Resolved> {
-  const found = await deps.subscribers.findByEmail(email);
-  if (found.subscriber || found.tombstoned) return { ...found, created: false };
-  const bare = bareSubscriber(email, uuid, now);
-  if (await deps.subscribers.create(bare)) return { subscriber: bare, tombstoned: false, created: true };
-  // Another request created it between our read and write: use theirs.
-  return { ...(await deps.subscribers.findByEmail(email)), created: false };
+  const found = await deps.subscribers.findByEmail(email, input.event_key);
+  return { email, ...found, ...(uuid ? { uuid } : {}) };
 }
 
-async function resolve(deps: RecordDeps, input: BounceInput, now: string): Promise<Resolved> {
-  if (input.resolve_by === 'email' && input.email) return byEmail(deps, input.email, undefined, now);
+async function resolve(deps: RecordDeps, input: BounceInput): Promise<Resolved> {
+  if (input.resolve_by === 'email' && input.email) return byEmail(deps, input, input.email, undefined);
   if (input.subscriber_uuid) {
     const byUuid = await deps.subscribers.findByUuid(input.subscriber_uuid);
-    if (byUuid) return { subscriber: byUuid, tombstoned: false, created: false };
+    if (byUuid) return { email: byUuid.email, subscriber: byUuid, tombstoned: false };
     if (!input.email) throw new NotFoundError(`subscriber_uuid ${input.subscriber_uuid} not found`);
   }
-  return byEmail(deps, input.email as string, input.subscriber_uuid, now);
+  return byEmail(deps, input, input.email as string, input.subscriber_uuid);
 }
 
 function toBounce(deps: RecordDeps, input: BounceInput, subscriber: Subscriber, now: string): Bounce {
   const createdAt = input.created_at ?? now;
   const { email: _email, subscriber_uuid: _uuid, created_at: _at, resolve_by: _by, ...rest } = input;
+  // Only a time the event itself carries makes every delivery name the same item; a bounce timed by
+  // our clock would get another id on a redelivery, so its key is claimed by an event item instead.
+  const id =
+    input.event_key && input.created_at
+      ? bounceIdFor(createdAt, subscriber.email, input.event_key)
+      : deps.ids.next(Date.parse(createdAt));
   return {
     ...rest,
-    id: deps.ids.next(Date.parse(createdAt)),
+    id,
     email: subscriber.email,
     ...(subscriber.uuid ? { subscriber_uuid: subscriber.uuid } : {}),
     created_at: createdAt,
   };
+}
+
+interface Stored extends PutResult {
+  subscriber: Subscriber;
+  /** This call created the subscriber's record. */
+  created: boolean;
+}
+
+/**
+ * Step 2: stores the bounce, creating a bare record for an unknown address beside it (the only two
+ * writes that run at once: neither needs the other, and the bounce's put is its own idempotency
+ * claim). A record another request created first is read back and used.
+ */
+async function store(
+  deps: RecordDeps,
+  found: Resolved,
+  input: BounceInput,
+  now: string,
+): Promise<Stored | 'tombstoned'> {
+  const creating = found.subscriber === null;
+  const subscriber = found.subscriber ?? bareSubscriber(found.email, found.uuid, now);
+  const create = creating ? deps.subscribers.create(subscriber) : Promise.resolve(false);
+  let put: Promise<PutResult>;
+  if (found.claimed) {
+    const { bounce, deleted } = found.claimed;
+    // An earlier delivery claimed the key and may have stopped before storing the bounce itself.
+    put = (deleted ? Promise.resolve() : deps.bounces.restore(bounce)).then(() => ({
+      bounce,
+      duplicate: true,
+    }));
+  } else {
+    put = deps.bounces.put(toBounce(deps, input, subscriber, now));
+  }
+  const [created, stored] = await Promise.all([create, put]);
+  if (!creating || created) return { ...stored, subscriber, created };
+  const again = await deps.subscribers.findByEmail(subscriber.email);
+  // A `delete` action erased the address meanwhile, maybe before this bounce landed.
+  if (again.tombstoned) return 'tombstoned';
+  if (!again.subscriber) throw new InternalError(`subscriber ${subscriber.email} vanished while recording`);
+  return { ...stored, subscriber: again.subscriber, created: false };
 }
 
 async function emit(
@@ -105,6 +153,8 @@ async function emit(
     bounce,
   });
 }
+
+const TOMBSTONED: RecordResult = { id: null, duplicate: false, action: 'none', tombstoned: true };
 
 /** Emits the event and, for `delete`, erases the subscriber; every step is safe to repeat. */
 async function finish(
@@ -131,15 +181,20 @@ export async function recordBounce(
 ): Promise<RecordResult> {
   const nowDate = deps.clock.now();
   const now = nowDate.toISOString();
-  const { subscriber, tombstoned, created } = await resolve(deps, input, now);
+  const found = await resolve(deps, input);
 
-  if (tombstoned) {
+  if (found.tombstoned) {
     // A delete action was cut short after its tombstone was written: finish it, store nothing.
-    if (subscriber) await deps.subscribers.erase(subscriber.email);
-    return { id: null, duplicate: false, action: 'none', tombstoned: true };
+    if (found.subscriber) await deps.subscribers.erase(found.email);
+    return { ...TOMBSTONED };
   }
-  const sub = subscriber as Subscriber;
-  const { bounce, duplicate } = await deps.bounces.put(toBounce(deps, input, sub, now));
+  const stored = await store(deps, found, input, now);
+  if (stored === 'tombstoned') {
+    // The erase may have run before this bounce landed: run it again (it repeats safely).
+    await deps.subscribers.erase(found.email);
+    return { ...TOMBSTONED };
+  }
+  const { bounce, duplicate, subscriber: sub, created } = stored;
   if (!duplicate) await deps.stats?.increment(bounce);
 
   const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
@@ -154,11 +209,8 @@ export async function recordBounce(
   const since =
     sub.rearmed_at && (!windowStart || sub.rearmed_at > windowStart) ? sub.rearmed_at : windowStart;
   const inWindow = !since || bounce.created_at >= since;
-  // A record created just now holds no other bounce, so this one is the count.
-  const fresh = created && !duplicate;
-  const count = fresh ? Number(inWindow) : await deps.bounces.count(sub.email, bounce.type, since);
-  if (count < rule.count) return result;
-
+  // Once per threshold crossing: an action that fired inside the window needs no count. Only a firing
+  // this very bounce started and a crash cut short is finished.
   const fired = sub.fired[bounce.type];
   if (fired && (!windowStart || fired.at >= windowStart)) {
     const resumable = fired.bounce_id === bounce.id && !fired.emitted;
@@ -171,6 +223,15 @@ export async function recordBounce(
     }
     return result;
   }
+  // A record this call created held no bounce before this one. Bounces stored at the same moment by
+  // other requests may still be there, so the shortcut is taken only where it cannot change the
+  // verdict: a threshold of 1 that this bounce reaches on its own. The other requests count for real.
+  const count =
+    created && !duplicate && inWindow && rule.count <= 1
+      ? 1
+      : await deps.bounces.count(sub.email, bounce.type, since);
+  if (count < rule.count) return result;
+
   const entry: ActionHistoryEntry = {
     action: rule.action,
     type: bounce.type,

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { ensureTable, localClientConfig } from '../../bin/local/local-dynamodb.js';
 import { type LocalService, startLocalService } from '../../bin/local/local-service.js';
 
 const CAMPAIGN = '9f86b50d-5711-41c8-ab03-bc91c43d711b';
@@ -115,5 +118,43 @@ describe('local service (npm start)', () => {
       headers: { Authorization: basic(again.user.name, again.user.token) },
     });
     expect(((await res.json()) as { data: { results: unknown[] } }).data.results).toHaveLength(1);
+  });
+
+  it('brings a store written by an earlier release to the current layout on start', async () => {
+    const endpoint = inject('ddbEndpoint');
+    const tableName = `old-${Date.now()}`;
+    await ensureTable(endpoint, tableName);
+    const client = new DynamoDBClient(localClientConfig(endpoint));
+    const id = '01KB0000000000000000000042';
+    const created_at = '2026-01-02T03:04:05.000Z';
+    // A bounce as the release before sharded list keys stored it, in a table with no layout version.
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: marshall({
+          pk: 'SUB#old@example.com',
+          sk: `B#${created_at}#${id}`,
+          lk: `ID#${id}`,
+          ts: `${created_at}#${id}`,
+          all_pk: 'BOUNCE',
+          type_pk: 'soft',
+          source_pk: 'api',
+          id,
+          email: 'old@example.com',
+          type: 'soft',
+          reason: 'unknown',
+          source: 'api',
+          meta_json: '{}',
+          created_at,
+        }),
+      }),
+    );
+    client.destroy();
+    const service = await start({ dynamodbEndpoint: endpoint, tableName });
+    const res = await fetch(`${service.url}/api/bounces?source=api&type=soft`, {
+      headers: { Authorization: basic(service.user.name, service.user.token) },
+    });
+    const body = (await res.json()) as { data: { results: { id: string }[] } };
+    expect(body.data.results.map((b) => b.id)).toEqual([id]);
   });
 });

@@ -1,11 +1,13 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { bounceToItem } from '../../lambdas/adapters/dynamodb/bounce-item.js';
 import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import type { BounceInput } from '../../lambdas/core/bounce.js';
 import { NotFoundError } from '../../lambdas/core/errors.js';
 import { type RecordDeps, recordBounce } from '../../lambdas/core/record-bounce.js';
 import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings.js';
+import { bareSubscriber } from '../../lambdas/core/subscriber.js';
 import { type TestTable, testTable } from '../support/dynamodb.js';
 import { FakeClock, RecordingPublisher } from '../support/fakes.js';
 
@@ -237,16 +239,166 @@ describe('recordBounce', () => {
     expect(events.events).toHaveLength(1);
   });
 
-  it('records a bounce that fires no action in at most 4 DynamoDB requests', async () => {
-    const settings = settingsWith({ soft: { count: 100, action: 'none', window_days: 0 } });
-    table.resetCommands();
-    await recordBounce(deps, settings, bounce({ type: 'soft', event_key: 'r-1' }));
-    expect(table.commands.length).toBeLessThanOrEqual(4);
-    table.resetCommands();
-    await recordBounce(deps, settings, bounce({ type: 'soft', event_key: 'r-2' }));
-    expect(table.commands.length).toBeLessThanOrEqual(4);
-    table.resetCommands();
-    await recordBounce(deps, settings, bounce({ type: 'soft' }));
-    expect(table.commands.length).toBeLessThanOrEqual(3);
+  describe('request budget (the finished system, counted against DynamoDB)', () => {
+    const AT = '2026-11-29T09:00:00.000Z';
+    // A rule that needs the count on every soft bounce, never reached here.
+    const softCounted = settingsWith({ soft: { count: 10, action: 'unsubscribe', window_days: 30 } });
+
+    async function measured(settings: BounceSettings, input: BounceInput) {
+      table.resetCommands();
+      const result = await recordBounce(deps, settings, input);
+      return { result, requests: table.commands.length, roundTrips: table.roundTrips() };
+    }
+
+    it('a known address: at most 3 requests in at most 3 round trips, with or without an event key', async () => {
+      await recordBounce(deps, softCounted, bounce({ type: 'soft' }));
+      for (const input of [
+        bounce({ type: 'soft' }),
+        bounce({ type: 'soft', event_key: 'k-timed', created_at: AT }),
+      ]) {
+        const m = await measured(softCounted, input);
+        expect(m.result.action).toBe('none');
+        expect(m.requests).toBeLessThanOrEqual(3);
+        expect(m.roundTrips).toBeLessThanOrEqual(3);
+      }
+    });
+
+    it('a new address with an event key: at most 5 requests in at most 3 round trips', async () => {
+      const m = await measured(
+        softCounted,
+        bounce({ email: 'new@example.com', type: 'soft', event_key: 'k-new', created_at: AT }),
+      );
+      expect(m.result).toMatchObject({ action: 'none', duplicate: false });
+      expect(m.requests).toBeLessThanOrEqual(5);
+      expect(m.roundTrips).toBeLessThanOrEqual(3);
+    });
+
+    it('an event key without a time from the event costs one request and round trip more (its event item)', async () => {
+      await recordBounce(deps, softCounted, bounce({ type: 'soft' }));
+      const known = await measured(softCounted, bounce({ type: 'soft', event_key: 'k-untimed' }));
+      expect(known.requests).toBeLessThanOrEqual(4);
+      expect(known.roundTrips).toBeLessThanOrEqual(4);
+      const fresh = await measured(
+        softCounted,
+        bounce({ email: 'new-untimed@example.com', type: 'soft', event_key: 'k-new-untimed' }),
+      );
+      expect(fresh.requests).toBeLessThanOrEqual(5);
+      expect(fresh.roundTrips).toBeLessThanOrEqual(4);
+    });
+
+    it('a subscriber whose action already fired costs no count', async () => {
+      await recordBounce(deps, settingsWith({}), bounce());
+      const m = await measured(settingsWith({}), bounce({ event_key: 'k-after', created_at: AT }));
+      expect(m.result.action).toBe('none');
+      expect(m.requests).toBeLessThanOrEqual(2);
+    });
+
+    it('an action adds at most 2 requests', async () => {
+      const known = await measured(settingsWith({}), bounce({ event_key: 'k-hard', created_at: AT }));
+      expect(known.result.action).toBe('blocklist');
+      expect(known.requests).toBeLessThanOrEqual(3 + 2);
+      const fresh = await measured(
+        settingsWith({}),
+        bounce({ email: 'fresh@example.com', event_key: 'k-fresh', created_at: AT }),
+      );
+      expect(fresh.result.action).toBe('blocklist');
+      expect(fresh.requests).toBeLessThanOrEqual(5 + 2);
+    });
+  });
+
+  describe('the bounce put is the idempotency claim', () => {
+    const AT = '2026-11-29T09:00:00.000Z';
+    const keyed = (extra: Partial<BounceInput> = {}) =>
+      bounce({ type: 'soft', event_key: 'ses:bounce:f1:ann@example.com', created_at: AT, ...extra });
+
+    async function eventItem(key: string) {
+      const res = await table.db.send(
+        new GetCommand({ TableName: table.tableName, Key: keys.event(key), ConsistentRead: true }),
+      );
+      return res.Item;
+    }
+
+    it('stores a bounce whose event carries its time with one write and no event item', async () => {
+      await table.subscribers.create(bareSubscriber('ann@example.com', undefined, AT));
+      table.resetCommands();
+      const first = await recordBounce(deps, settingsWith({}), keyed());
+      expect(table.commands.filter((c) => c.startsWith('Put'))).toHaveLength(1);
+      expect(await eventItem('ses:bounce:f1:ann@example.com')).toBeUndefined();
+      clock.advance(3_600_000);
+      const again = await recordBounce(deps, settingsWith({}), keyed());
+      expect(again).toMatchObject({ id: first.id, duplicate: true });
+      expect(await listAll('ann@example.com')).toHaveLength(1);
+    });
+
+    it('two deliveries of one event at the same moment store one bounce: the loser is the duplicate', async () => {
+      for (const email of ['race-new@example.com', 'ann@example.com']) {
+        if (email === 'ann@example.com') await recordBounce(deps, settingsWith({}), bounce({ type: 'soft' }));
+        const results = await Promise.all(
+          Array.from({ length: 4 }, () => recordBounce(deps, settingsWith({}), keyed({ email }))),
+        );
+        expect(new Set(results.map((r) => r.id)).size).toBe(1);
+        expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+        expect((await listAll(email)).filter((b) => b.event_key)).toHaveLength(1);
+      }
+    });
+
+    it('bounces racing to create a new address count together and fire once', async () => {
+      const settings = settingsWith({ soft: { count: 3, action: 'blocklist', window_days: 0 } });
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          recordBounce(deps, settings, keyed({ email: 'burst@example.com', event_key: `burst-${i}` })),
+        ),
+      );
+      expect(new Set(results.map((r) => r.id)).size).toBe(6);
+      expect(results.filter((r) => r.action === 'blocklist')).toHaveLength(1);
+      const sub = (await table.subscribers.findByEmail('burst@example.com')).subscriber;
+      expect(sub?.status).toBe('blocklisted');
+      expect(sub?.history).toHaveLength(1);
+      expect(await table.bounces.count('burst@example.com', 'soft')).toBe(6);
+    });
+
+    it("a deleted bounce's event key stays claimed: a late redelivery does not bring it back", async () => {
+      const settings = settingsWith({ soft: { count: 1, action: 'unsubscribe', window_days: 0 } });
+      await table.subscribers.create(bareSubscriber('ann@example.com', undefined, AT));
+      const first = await recordBounce(deps, settingsWith({}), keyed());
+      expect(await table.bounces.deleteByIds([first.id as string])).toBe(1);
+      const late = await recordBounce(deps, settings, keyed());
+      expect(late).toMatchObject({ id: first.id, duplicate: true, action: 'none' });
+      expect(await listAll('ann@example.com')).toEqual([]);
+      expect(await table.bounces.get(first.id as string)).toBeNull();
+      expect(await table.bounces.count('ann@example.com', 'soft')).toBe(0);
+      expect(await table.bounces.countByType('ann@example.com')).toEqual({ hard: 0, soft: 0, complaint: 0 });
+    });
+
+    it('an event claimed by an event item (stored by an earlier release) stays one bounce', async () => {
+      const earlier = {
+        id: '01KB0000000000000000000001',
+        email: 'ann@example.com',
+        type: 'soft' as const,
+        reason: 'unknown' as const,
+        source: 'api',
+        meta: {},
+        created_at: AT,
+        event_key: 'ses:bounce:f1:ann@example.com',
+      };
+      await table.subscribers.create(bareSubscriber('ann@example.com', undefined, AT));
+      await table.db.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: { ...keys.event(earlier.event_key), bounce: JSON.stringify(earlier) },
+        }),
+      );
+      await table.db.send(new PutCommand({ TableName: table.tableName, Item: bounceToItem(earlier) }));
+      const again = await recordBounce(deps, settingsWith({}), keyed());
+      expect(again).toMatchObject({ id: earlier.id, duplicate: true });
+      expect((await listAll('ann@example.com')).map((b) => b.id)).toEqual([earlier.id]);
+    });
+
+    it('the same event for another address is another bounce with another id', async () => {
+      const a = await recordBounce(deps, settingsWith({}), keyed());
+      const b = await recordBounce(deps, settingsWith({}), keyed({ email: 'bob@example.com' }));
+      expect(b.duplicate).toBe(false);
+      expect(b.id).not.toBe(a.id);
+    });
   });
 });

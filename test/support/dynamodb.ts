@@ -18,6 +18,13 @@ export interface TestTable {
   db: DynamoDBDocumentClient;
   /** Commands sent since the last `resetCommands()`, by name (QueryCommand, ScanCommand, …). */
   commands: string[];
+  /**
+   * Sequential round trips since the last `resetCommands()`: the longest chain of commands each sent
+   * after the one before it was answered (commands in flight together count once).
+   */
+  roundTrips(): number;
+  /** Items Queries read and then dropped by a FilterExpression since the last reset. */
+  dropped(): number;
   resetCommands(): void;
   subscribers: DynamoDbSubscriberStore;
   bounces: DynamoDbBounceStore;
@@ -34,10 +41,23 @@ export async function testTable(): Promise<TestTable> {
   await ensureTable(endpoint, tableName);
   const client = createDynamoDbClient(localClientConfig(endpoint));
   const commands: string[] = [];
+  // Depth of the chain each command ends: a command sent after others were answered is one deeper.
+  let settledDepth = 0;
+  let deepest = 0;
+  let dropped = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       commands.push(context.commandName as string);
-      return next(args);
+      const depth = settledDepth + 1;
+      try {
+        const out = await next(args);
+        const read = out.output as { ScannedCount?: number; Count?: number };
+        if (context.commandName === 'QueryCommand') dropped += (read.ScannedCount ?? 0) - (read.Count ?? 0);
+        return out;
+      } finally {
+        settledDepth = Math.max(settledDepth, depth);
+        deepest = Math.max(deepest, depth);
+      }
     },
     { step: 'initialize', name: 'countCommands' },
   );
@@ -49,8 +69,13 @@ export async function testTable(): Promise<TestTable> {
     endpoint,
     db,
     commands,
+    roundTrips: () => deepest,
+    dropped: () => dropped,
     resetCommands: () => {
       commands.length = 0;
+      dropped = 0;
+      settledDepth = 0;
+      deepest = 0;
     },
     subscribers: new DynamoDbSubscriberStore(db, tableName),
     bounces: new DynamoDbBounceStore(db, tableName, cursors),

@@ -1,7 +1,18 @@
 import type { Bounce } from '../../core/bounce.js';
-import { ALL_PK, keys } from './keys.js';
+import { BOUNCE_PREFIX, keys, listKeys, shardOf } from './keys.js';
 
 export type Item = Record<string, unknown>;
+
+/** The list-index attributes of a bounce (README "Data model"). */
+export function listAttributes(b: Pick<Bounce, 'id' | 'type' | 'source' | 'campaign_uuid'>): Item {
+  const shard = shardOf(b.id);
+  return {
+    all_pk: listKeys.all(shard),
+    type_pk: listKeys.type(b.type, shard),
+    source_pk: listKeys.source(b.source, b.type, shard),
+    ...(b.campaign_uuid ? { campaign_pk: listKeys.campaign(b.campaign_uuid, b.type, shard) } : {}),
+  };
+}
 
 /**
  * A bounce as stored: its keys for the subscriber partition, the lookup index and the list indexes,
@@ -9,19 +20,24 @@ export type Item = Record<string, unknown>;
  * numbers DynamoDB's number type cannot hold.
  */
 export function bounceToItem(b: Bounce): Item {
-  const ts = `${b.created_at}#${b.id}`;
   const { meta, ...fields } = b;
   return {
     ...keys.bounce(b),
     lk: keys.idLookup(b.id),
-    ts,
-    all_pk: ALL_PK,
-    source_pk: b.source,
-    type_pk: b.type,
-    ...(b.campaign_uuid ? { campaign_pk: b.campaign_uuid } : {}),
+    ts: `${b.created_at}#${b.id}`,
+    ...listAttributes(b),
     ...fields,
     meta_json: JSON.stringify(meta),
   };
+}
+
+/**
+ * What stays of a deleted bounce that claimed its own event key: the item, so the key stays claimed
+ * and a late redelivery is a duplicate, but in no index, in no count and in no listing.
+ */
+export function deletedBounceItem(b: Bounce): Item {
+  const { meta, ...fields } = b;
+  return { ...keys.bounce(b), ...fields, meta_json: JSON.stringify(meta), deleted: true };
 }
 
 const OPTIONAL = ['subscriber_uuid', 'campaign_uuid', 'status', 'diagnostic', 'event_key'] as const;
@@ -40,4 +56,10 @@ export function itemToBounce(item: Item): Bounce {
     if (typeof item[field] === 'string') bounce[field] = item[field] as string;
   }
   return bounce;
+}
+
+/** The list position of a bounce item, or of a LastEvaluatedKey (an index's `ts`, or the table's sk). */
+export function positionOf(key: Item): string {
+  if (typeof key.ts === 'string') return key.ts;
+  return String(key.sk).slice(BOUNCE_PREFIX.length);
 }

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from '../../core/bounce.js';
+import { claimsOwnKey } from '../../core/bounce-id.js';
 import type { BounceFilters, BounceQuery } from '../../core/bounce-query.js';
 import { InternalError } from '../../core/errors.js';
 import type { BouncePage, BounceStore, PutResult } from '../../core/ports.js';
@@ -51,12 +53,20 @@ export class DynamoDbBounceStore implements BounceStore {
   }
 
   async put(bounce: Bounce): Promise<PutResult> {
-    if (!bounce.event_key) {
-      await this.putOnce(bounceToItem(bounce), 'store bounce');
-      return { bounce, duplicate: false };
+    if (!bounce.event_key || claimsOwnKey(bounce)) {
+      // Every delivery of one event names the same item, so the item says which call wrote it: a
+      // failed condition on our own write (the SDK retried a put whose answer was lost) is no duplicate.
+      const writer = randomBytes(9).toString('base64url');
+      const put = await this.putUnlessExists({ ...bounceToItem(bounce), writer }, 'store bounce');
+      // Without an event key the id is fresh: a failed condition can only be a retried put of our own.
+      if (put.written || !bounce.event_key) return { bounce, duplicate: false };
+      // The bounce's own item is the claim: whoever wrote it first (also in a race lost just now) wins.
+      const existing = put.existing ?? (await this.readItem(keys.bounce(bounce), 'read stored bounce'));
+      if (!existing) throw new InternalError(`bounce ${bounce.id} vanished while being stored`);
+      return { bounce: itemToBounce(existing), duplicate: existing.writer !== writer };
     }
-    // The event item claims the key and remembers the bounce as first stored, so a redelivery with a
-    // later created_at or a fresh id still resolves to the one bounce.
+    // No time from the event, so a redelivery brings another id: an event item claims the key and
+    // remembers the bounce as first stored, and a redelivery resolves to that one.
     const eventKey = keys.event(bounce.event_key);
     const claim = await this.putUnlessExists(
       { ...eventKey, bounce: JSON.stringify(bounce) },
@@ -66,17 +76,21 @@ export class DynamoDbBounceStore implements BounceStore {
       await this.putOnce(bounceToItem(bounce), 'store bounce');
       return { bounce, duplicate: false };
     }
-    const existing = claim.existing ?? (await this.readEvent(eventKey));
+    const existing = claim.existing ?? (await this.readItem(eventKey, 'read event key'));
     const stored = JSON.parse(String(existing?.bounce ?? 'null')) as Bounce | null;
     if (!stored) throw new InternalError(`event item ${bounce.event_key} holds no bounce`);
     // The first delivery may have stopped between claiming the key and storing the bounce.
-    if (existing?.deleted !== true) await this.putOnce(bounceToItem(stored), 'complete stored bounce');
+    if (existing?.deleted !== true) await this.restore(stored);
     // A claim holding this very bounce was written by this call: an attempt whose answer was lost.
     return { bounce: stored, duplicate: stored.id !== bounce.id };
   }
 
-  private async readEvent(key: { pk: string; sk: string }): Promise<Item | undefined> {
-    const res = await storage('read event key', () =>
+  async restore(bounce: Bounce): Promise<void> {
+    await this.putOnce(bounceToItem(bounce), 'complete stored bounce');
+  }
+
+  private async readItem(key: { pk: string; sk: string }, what: string): Promise<Item | undefined> {
+    const res = await storage(what, () =>
       this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
     );
     return res.Item;
@@ -92,7 +106,8 @@ export class DynamoDbBounceStore implements BounceStore {
           new QueryCommand({
             TableName: this.table,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-            FilterExpression: '#type = :type',
+            // A deleted bounce that claimed its own key stays as an item, counted nowhere.
+            FilterExpression: '#type = :type AND attribute_not_exists(deleted)',
             ExpressionAttributeNames: { '#type': 'type' },
             ExpressionAttributeValues: {
               ':pk': pk,
@@ -123,13 +138,13 @@ export class DynamoDbBounceStore implements BounceStore {
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
             ExpressionAttributeNames: { '#type': 'type' },
             ExpressionAttributeValues: { ':pk': keys.subscriber(email).pk, ':prefix': BOUNCE_PREFIX },
-            ProjectionExpression: '#type',
+            ProjectionExpression: '#type, deleted',
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
         ),
       );
-      for (const item of res.Items ?? []) counts[item.type as BounceType] += 1;
+      for (const item of res.Items ?? []) if (item.deleted !== true) counts[item.type as BounceType] += 1;
       start = res.LastEvaluatedKey;
     } while (start);
     return counts;

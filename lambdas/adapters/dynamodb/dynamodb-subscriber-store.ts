@@ -8,7 +8,8 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { BounceType } from '../../core/bounce.js';
+import type { Bounce, BounceType } from '../../core/bounce.js';
+import { claimsOwnKey } from '../../core/bounce-id.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
 import type { ReenabledEntry, Subscriber } from '../../core/subscriber.js';
@@ -82,12 +83,18 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
     private readonly table: string,
   ) {}
 
-  async findByEmail(email: string): Promise<EmailLookup> {
-    const items = await batchGet(this.db, this.table, [keys.subscriber(email), keys.tombstone(email)]);
+  async findByEmail(email: string, eventKey?: string): Promise<EmailLookup> {
+    const wanted = [keys.subscriber(email), keys.tombstone(email)];
+    // The event item rides in the same read: it costs no request of its own.
+    if (eventKey) wanted.push(keys.event(eventKey));
+    const items = await batchGet(this.db, this.table, wanted);
     const sub = items.find((item) => item.sk === 'SUB');
+    const event = items.find((item) => item.sk === 'EVT');
+    const claimed = typeof event?.bounce === 'string' ? (JSON.parse(event.bounce) as Bounce) : undefined;
     return {
       subscriber: sub ? itemToSubscriber(sub) : null,
       tombstoned: items.some((item) => item.sk === 'TOMB'),
+      ...(claimed ? { claimed: { bounce: claimed, deleted: event?.deleted === true } } : {}),
     };
   }
 
@@ -253,7 +260,7 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
             TableName: this.table,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': subKey.pk },
-            ProjectionExpression: 'pk, sk, event_key',
+            ProjectionExpression: 'pk, sk, id, email, created_at, event_key',
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
@@ -263,7 +270,11 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
       for (const item of page.Items ?? []) {
         if (item.sk === subKey.sk) continue;
         doomed.push({ pk: item.pk, sk: item.sk });
-        if (typeof item.event_key === 'string') doomed.push(keys.event(item.event_key));
+        // Bounces that are their own claim have no event item to remove.
+        const bounce = item as Pick<Bounce, 'id' | 'email' | 'created_at' | 'event_key'>;
+        if (typeof bounce.event_key === 'string' && !claimsOwnKey(bounce)) {
+          doomed.push(keys.event(bounce.event_key));
+        }
       }
       await batchDelete(this.db, this.table, doomed);
       start = page.LastEvaluatedKey;

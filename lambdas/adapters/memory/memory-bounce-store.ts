@@ -1,4 +1,5 @@
 import { BOUNCE_TYPES, type Bounce, type BounceType, type ListedBounce } from '../../core/bounce.js';
+import { claimsOwnKey } from '../../core/bounce-id.js';
 import type { BounceFilters, BounceQuery } from '../../core/bounce-query.js';
 import type { BouncePage, BounceStore, PutResult } from '../../core/ports.js';
 import type { CursorSigner } from '../cursor-signer.js';
@@ -33,6 +34,12 @@ export class MemoryBounceStore implements BounceStore {
       this.state.storeBounce(bounce);
       return { bounce, duplicate: false };
     }
+    if (claimsOwnKey(bounce)) {
+      const first = this.state.bounces.get(bounce.id) ?? this.state.deletedClaims.get(bounce.id);
+      if (first) return { bounce: structuredClone(first), duplicate: true };
+      this.state.storeBounce(bounce);
+      return { bounce, duplicate: false };
+    }
     const claim = this.state.events.get(bounce.event_key);
     if (!claim) {
       this.state.events.set(bounce.event_key, { bounce: structuredClone(bounce), deleted: false });
@@ -42,6 +49,10 @@ export class MemoryBounceStore implements BounceStore {
     // A redelivery completes a first delivery that claimed the key but stopped before storing.
     if (!claim.deleted) this.state.storeBounce(claim.bounce);
     return { bounce: structuredClone(claim.bounce), duplicate: true };
+  }
+
+  async restore(bounce: Bounce): Promise<void> {
+    this.state.storeBounce(bounce);
   }
 
   async count(email: string, type: BounceType, since?: string): Promise<number> {
@@ -94,7 +105,8 @@ export class MemoryBounceStore implements BounceStore {
   private remove(id: string): boolean {
     const bounce = this.state.removeBounce(id);
     if (!bounce) return false;
-    if (bounce.event_key) this.state.events.set(bounce.event_key, { bounce, deleted: true });
+    if (claimsOwnKey(bounce)) this.state.deletedClaims.set(bounce.id, bounce);
+    else if (bounce.event_key) this.state.events.set(bounce.event_key, { bounce, deleted: true });
     return true;
   }
 

@@ -1,12 +1,7 @@
 import type { Bounce } from '../../core/bounce.js';
+import type { EventClaim } from '../../core/ports.js';
 import { emailHash } from '../../core/record-bounce.js';
 import type { Subscriber } from '../../core/subscriber.js';
-
-/** An event key's claim: the bounce first stored under it, kept after an operator deletes that bounce. */
-export interface EventClaim {
-  bounce: Bounce;
-  deleted: boolean;
-}
 
 /**
  * The one "table" both memory stores share, as the DynamoDB stores share theirs: erasing a subscriber
@@ -22,6 +17,8 @@ export class MemoryState {
   /** email → ids of its bounces, so counting reads one subscriber's bounces only. */
   readonly bouncesByEmail = new Map<string, Set<string>>();
   readonly events = new Map<string, EventClaim>();
+  /** Deleted bounces that claimed their own event key, by id: their keys stay claimed. */
+  readonly deletedClaims = new Map<string, Bounce>();
 
   isTombstoned(email: string): boolean {
     return this.tombstones.has(emailHash(email));

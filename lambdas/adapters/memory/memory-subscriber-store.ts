@@ -11,11 +11,13 @@ import type { MemoryState } from './memory-state.js';
 export class MemorySubscriberStore implements SubscriberStore {
   constructor(private readonly state: MemoryState) {}
 
-  async findByEmail(email: string): Promise<EmailLookup> {
+  async findByEmail(email: string, eventKey?: string): Promise<EmailLookup> {
     const subscriber = this.state.subscribers.get(email);
+    const claimed = eventKey === undefined ? undefined : this.state.events.get(eventKey);
     return {
       subscriber: subscriber ? structuredClone(subscriber) : null,
       tombstoned: this.state.isTombstoned(email),
+      ...(claimed ? { claimed: structuredClone(claimed) } : {}),
     };
   }
 
@@ -65,6 +67,9 @@ export class MemorySubscriberStore implements SubscriberStore {
     for (const bounce of this.state.bouncesOf(email)) {
       this.state.removeBounce(bounce.id);
       if (bounce.event_key) this.state.events.delete(bounce.event_key);
+    }
+    for (const [id, deleted] of this.state.deletedClaims) {
+      if (deleted.email === email) this.state.deletedClaims.delete(id);
     }
     const subscriber = this.state.subscribers.get(email);
     if (!subscriber) return;

@@ -14,6 +14,7 @@ const PARALLEL_LOOKUPS = 16;
 export function countedBounceStore(store: BounceStore, stats: StatsStore): BounceStore {
   return {
     put: (bounce) => store.put(bounce),
+    restore: (bounce) => store.restore(bounce),
     count: (email, type, since) => store.count(email, type, since),
     countByType: (email) => store.countByType(email),
     get: (id) => store.get(id),

@@ -92,6 +92,25 @@ describe('storage under sustained faults (DESIGN §9: retries never run dry)', (
     }
   });
 
+  it('a bounce that is its own claim, written with its answer lost, is this bounce, not a duplicate', async () => {
+    const t = await throughProxy();
+    try {
+      const email = 'own-claim@example.com';
+      const input = { email, type: 'soft' as const, reason: 'unknown' as const, source: 'api', meta: {} };
+      await recordBounce(t.deps, SETTINGS, input);
+      // The event carries its time, so the bounce's own PutItem is the claim of its key.
+      const timed = { ...input, event_key: 'webhook:api:own-1', created_at: '2026-11-29T09:00:00.000Z' };
+      proxy.failNext('drop-after', 'PutItem');
+      const result = await recordBounce(t.deps, SETTINGS, timed);
+      expect(result.duplicate).toBe(false);
+      const again = await recordBounce(t.deps, SETTINGS, timed);
+      expect(again).toMatchObject({ id: result.id, duplicate: true });
+      expect(await t.bounces.countByType(email)).toEqual({ hard: 0, soft: 2, complaint: 0 });
+    } finally {
+      t.close();
+    }
+  });
+
   it('with half of all requests failing, 200 bounces: none lost or twice, every dead address blocklisted', async () => {
     const tableName = `t-${randomUUID()}`;
     await ensureTable(inject('ddbEndpoint'), tableName);
