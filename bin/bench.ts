@@ -41,6 +41,16 @@ const SECTIONS: readonly Section[] = [
     run: () => import('./bench/outbound.js').then((m) => m.benchOutbound()),
   },
   {
+    name: 'stats',
+    title: 'GET /api/stats over 90 days with 100,000 bounces stored (dynalite, real SDK)',
+    run: () => import('./bench/stats-api.js').then((m) => m.benchStatsApi()),
+  },
+  {
+    name: 'console',
+    title: 'Console transfer size and time to first render (Debian chromium, local service)',
+    run: () => import('./bench/console.js').then((m) => m.benchConsole()),
+  },
+  {
     name: 'handler',
     title: 'Webhook handler time per event, storage in memory',
     run: () => import('./bench/handler-time.js').then((m) => m.benchHandlerTime()),
@@ -65,6 +75,12 @@ const SECTIONS: readonly Section[] = [
     title:
       'Mailbox scan: 1,000 messages from dovecot into dynalite, stages apart vs one scan (needs dovecot, root)',
     run: () => import('./bench/scan.js').then((m) => printed(m.benchScan())),
+  },
+  {
+    name: 'scan-imap',
+    title:
+      'Mailbox scan over IMAP: 1,000 messages, stages apart vs one scan, and IMAP vs POP3 (needs dovecot, root)',
+    run: () => import('./bench/scan-imap.js').then((m) => printed(m.benchScanImap())),
   },
   {
     name: 'bundle',

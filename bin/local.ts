@@ -26,6 +26,7 @@ if ((user && !token) || (!user && token)) {
 const service = await startLocalService({
   port: portFromEnv(),
   usersFile: usersFilePath(),
+  console: true,
   ...(process.env.STMAILS_DATA_DIR ? { dataDir: process.env.STMAILS_DATA_DIR } : {}),
   ...(user && token ? { user, token } : {}),
   ...(process.env.STMAILS_DYNAMODB_ENDPOINT
@@ -43,6 +44,7 @@ console.log(`stmails bounce service listening on ${service.url}
 storage:      ${storage}
 API user:     ${service.user.name}
 API token:    ${service.user.token}${user ? '' : '   (generated; set STMAILS_API_USER/STMAILS_API_TOKEN to fix it)'}
+console:      ${service.url}/console/ (sign in with the API user and token above)
 permissions:  every permission (more users: npm run users -- add NAME --perm ...; file ${usersFilePath()})
 
 try:

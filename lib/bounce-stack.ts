@@ -115,9 +115,12 @@ export class BounceStack extends Stack {
       this.outbound.grantWake(fn.fn);
       // Derived from the route table, so the grant follows the route if it moves to another function.
       // Settings saves write the secret, and so does the first bounce listing (it stores the key
-      // that seals list cursors).
+      // that seals list cursors), and a manual scan or connection test (it saves an OAuth2 refresh
+      // token the token endpoint rotated).
       const writes = (route: (typeof routes)[number]) =>
-        route.permission === 'settings:manage' || route.permission === 'bounces:get';
+        route.permission === 'settings:manage' ||
+        route.permission === 'bounces:get' ||
+        /^\/api\/mailboxes\/\{uuid\}\/(scan|test)$/.test(route.path);
       if (routes.some((route) => route.fn === name && writes(route))) {
         this.secrets.grantWriteSettings(fn.fn);
       }
@@ -141,6 +144,8 @@ export class BounceStack extends Stack {
     this.events.grantPublish(this.scanner.function.fn);
     this.outbound.grantWake(this.scanner.function.fn);
     this.secrets.grantReadSettings(this.scanner.function.fn);
+    // An OAuth2 token endpoint may rotate a mailbox's refresh token: the scanner saves the new one.
+    this.secrets.grantWriteSettings(this.scanner.function.fn);
 
     if (props.ses && sesTopic) {
       this.ses = new SesSetup(this, 'SesSetup', {

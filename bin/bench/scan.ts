@@ -89,13 +89,13 @@ async function stagesApart(messages: Buffer[]): Promise<Apart> {
     const listing = await session.list();
     const raws = await time('fetch', async () => {
       const out: Uint8Array[] = [];
-      for (const { uid } of listing) out.push(await session.fetch(uid));
+      for (const { uid } of listing) out.push((await session.fetch(uid)) as Uint8Array);
       return out;
     });
     const parsed = await time('parse', () => Promise.all(raws.map((raw) => parseBounce(raw))));
     await time('record', async () => {
       for (const [i, p] of parsed.entries()) {
-        for (const bounce of bouncesOf(p, listing[i]?.uid as string, box)) {
+        for (const bounce of bouncesOf(p, listing[i]?.uid as string, box, raws[i] as Uint8Array)) {
           await recordBounce(db.record, settings, bounce);
           recorded++;
         }

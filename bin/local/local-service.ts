@@ -16,6 +16,7 @@ import { PERMISSIONS } from '../../lambdas/core/permissions.js';
 import type { UserStore } from '../../lambdas/core/ports.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import { createAuthorizer } from '../../lambdas/handlers/authorizer.js';
+import { consoleAssets } from '../../lambdas/handlers/console-assets.js';
 import { type Deps, depsFromParts } from '../../lambdas/handlers/deps.js';
 import { httpFunction } from '../../lambdas/handlers/http/http-function.js';
 import { logger as defaultLogger } from '../../lambdas/handlers/logger.js';
@@ -25,6 +26,7 @@ import { createOutboundDispatcher, dispatcherDeps } from '../../lambdas/handlers
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
 import { providerAdapters } from '../../lambdas/handlers/webhooks/provider-function.js';
 import type { ProviderWebhookDeps } from '../../lambdas/handlers/webhooks/provider-webhook.js';
+import { ensureConsoleBuilt } from '../console/build-console.js';
 import { markSchema, migrateTable, schemaVersion } from '../migrate/migrate-table.js';
 import { LocalDispatcher } from './local-dispatcher.js';
 import { ensureTable, localClientConfig, startDynalite } from './local-dynamodb.js';
@@ -51,6 +53,8 @@ export interface LocalOptions {
   deployDefaults?: unknown;
   /** Sink transport and SES suppression list; by default loopback http is allowed and SES calls are logged. */
   outbound?: { http?: HttpClient; suppression?: SuppressionList; sweepMs?: number; allow?: string[] };
+  /** Serve the console at /console/, built first if stale (`npm start` does; tests that need it ask). */
+  console?: boolean;
 }
 
 export interface LocalService {
@@ -91,6 +95,9 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     find: async (name) => (await fixed.find(name)) ?? (fromFile ? fromFile.find(name) : null),
   };
   const db = createDocumentClient(localClientConfig(endpoint));
+  const secrets = options.dataDir
+    ? new FileSecretStore(join(options.dataDir, 'secrets.json'))
+    : new MemorySecretStore();
   await upgradeLayout(db, tableName, created, logger);
   const dispatcher = new LocalDispatcher(logger, options.outbound?.sweepMs);
   const deps = depsFromParts({
@@ -98,9 +105,7 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
     db,
     events: new LogEventPublisher(logger),
     deployDefaults: options.deployDefaults ?? LOCAL_DEFAULTS,
-    secrets: options.dataDir
-      ? new FileSecretStore(join(options.dataDir, 'secrets.json'))
-      : new MemorySecretStore(),
+    secrets,
     authMode: 'basic',
     wakeDispatcher: dispatcher.wake,
   });
@@ -117,8 +122,10 @@ export async function startLocalService(options: LocalOptions = {}): Promise<Loc
       logger,
     ),
   );
-  const mailboxes = mailboxDepsFor(db, tableName);
+  const mailboxes = mailboxDepsFor(db, tableName, secrets);
+  const consoleDir = options.console ? await ensureConsoleBuilt() : undefined;
   const server = createHttpServer({
+    ...(consoleDir ? { console: consoleAssets(consoleDir) } : {}),
     functions: {
       webhook: httpFunction(createWebhookBounceHandler({ ...deps, logger }), logger),
       api: httpFunction(createApiHandler({ ...deps, mailboxes }), logger),

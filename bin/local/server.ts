@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import { isConsoleRequest, withoutChallenge } from '../../lambdas/handlers/console-assets.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import { message } from '../../lambdas/handlers/http/responses.js';
 import type { HttpEvent, HttpResult } from '../../lambdas/handlers/http/types.js';
@@ -13,6 +14,8 @@ export interface LocalFunctions {
   functions: Partial<Record<FunctionName, (event: HttpEvent, context: Context) => Promise<HttpResult>>>;
   authorize: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
   logger: Logger;
+  /** The console's static files at `/console/` (lambdas/handlers/console-assets.ts). */
+  console?: (path: string) => HttpResult;
 }
 
 /** API Gateway refuses bodies over 10 MB itself; the handlers enforce the service's own 1 MB cap. */
@@ -44,6 +47,12 @@ export function createHttpServer(parts: LocalFunctions): Server {
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (parts.console && (url.pathname === '/console' || url.pathname.startsWith('/console/'))) {
+        return send(
+          res,
+          req.method === 'GET' ? parts.console(url.pathname) : message(405, 'method not allowed'),
+        );
+      }
       const matched = match(req.method ?? 'GET', url.pathname);
       if (!matched) return send(res, message(404, 'not found'));
       const body = await readBody(req);
@@ -54,7 +63,8 @@ export function createHttpServer(parts: LocalFunctions): Server {
           const answer = await parts.authorize(toAuthorizerEvent(req, url, matched));
           authorizer = { principalId: answer.principalId, ...(answer.context as Record<string, string>) };
         } catch (error) {
-          return send(res, errorResponse(error, parts.logger));
+          const refused = errorResponse(error, parts.logger);
+          return send(res, isConsoleRequest(req.headers) ? withoutChallenge(refused) : refused);
         }
       }
       const event = toProxyEvent(req, url, matched, body, authorizer);

@@ -14,6 +14,7 @@ import type {
   SubscriberStore,
 } from './ports.js';
 import type { Action, BounceSettings } from './settings.js';
+import type { StatsStore } from './stats/ports.js';
 import { type ActionHistoryEntry, bareSubscriber, type Subscriber } from './subscriber.js';
 import { daysBefore } from './timestamp.js';
 
@@ -23,6 +24,8 @@ export interface RecordDeps {
   events: EventPublisher;
   clock: Clock;
   ids: IdGenerator;
+  /** Per-day statistics; counted once, when a bounce is stored as new. */
+  stats?: StatsStore;
 }
 
 export interface RecordResult {
@@ -192,6 +195,7 @@ export async function recordBounce(
     return { ...TOMBSTONED };
   }
   const { bounce, duplicate, subscriber: sub, created } = stored;
+  if (!duplicate) await deps.stats?.increment(bounce);
 
   const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
   // Only when a sink wants every bounce (DESIGN §10); a repeat re-publishes the same event id.

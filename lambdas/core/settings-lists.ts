@@ -1,6 +1,7 @@
 import { ValidationError } from './errors.js';
+import { withMailboxDefaults } from './mailbox/mailbox-defaults.js';
 import { isMaskedOrBlank } from './masked.js';
-import type { BounceSettings, MailboxSettings } from './settings.js';
+import type { BounceSettings } from './settings.js';
 import { isUuid, normaliseUuid } from './uuid.js';
 
 type Item = { uuid: string } & Record<string, unknown>;
@@ -15,39 +16,37 @@ export interface SettingsList {
   path: readonly string[];
   /** What one item is called in messages. */
   noun: string;
-  /** Every field of a new item, before the caller's. */
-  defaults(uuid: string): Item;
-  /** The item's secret fields: masked on read, kept when sent back blank or masked. */
+  /** A new item: the fields the caller gave, every other one filled in with its default. */
+  create(given: Record<string, unknown>, uuid: string): Item;
+  /**
+   * The item's secret fields, as dotted paths inside the item (`password`, `oauth2.refresh_token`):
+   * masked on read, kept when sent back blank or masked.
+   */
   secrets: readonly string[];
   /** Whether this item needs that secret (a mailbox without authentication has no password). */
   needsSecret(item: Item, field: string): boolean;
 }
 
-/** listmonk's mailbox defaults, for mailboxes added with only some fields. */
-export function defaultMailbox(uuid: string): MailboxSettings {
-  return {
-    uuid,
-    enabled: false,
-    type: 'pop',
-    host: '',
-    port: 995,
-    auth_protocol: 'userpass',
-    username: '',
-    password: '',
-    tls: 'implicit',
-    tls_skip_verify: false,
-    scan_interval: '15m',
-    max_per_scan: 100,
-  };
+/** Which secrets a mailbox signs in with: a password, or the OAuth2 grant's secrets by provider. */
+function mailboxNeeds(item: Item, field: string): boolean {
+  if (field === 'password') return item.auth_protocol === 'userpass';
+  if (item.auth_protocol !== 'oauth2') return false;
+  const provider = (item.oauth2 as { provider?: unknown } | undefined)?.provider;
+  // Microsoft: client-credentials grant; Google: refresh token and client secret; generic: a refresh
+  // token, the client secret only if its endpoint wants one.
+  if (field === 'oauth2.client_secret') return provider === 'microsoft' || provider === 'google';
+  if (field === 'oauth2.refresh_token') return provider === 'google' || provider === 'generic';
+  return false;
 }
 
 export const SETTINGS_LISTS: readonly SettingsList[] = [
   {
     path: ['mailboxes'],
     noun: 'mailbox',
-    defaults: (uuid) => defaultMailbox(uuid) as unknown as Item,
-    secrets: ['password'],
-    needsSecret: (item) => item.auth_protocol !== 'none',
+    // listmonk's defaults, INBOX, delete after processing, and the port that follows type and TLS.
+    create: (given, uuid) => withMailboxDefaults(given, uuid) as unknown as Item,
+    secrets: ['password', 'oauth2.client_secret', 'oauth2.refresh_token'],
+    needsSecret: mailboxNeeds,
   },
 ];
 
@@ -77,6 +76,22 @@ function setAt(doc: Record<string, unknown>, path: readonly string[], value: unk
   node[path[path.length - 1] as string] = value;
 }
 
+/** A secret of an item by its dotted path (`oauth2.refresh_token`); undefined where the path is absent. */
+export function secretAt(item: unknown, secret: string): unknown {
+  return at(item, secret.split('.'));
+}
+
+/** Sets a secret by its dotted path, where the object that holds it exists; elsewhere nothing. */
+export function setSecretAt(item: unknown, secret: string, value: unknown): void {
+  const path = secret.split('.');
+  const parent = at(item, path.slice(0, -1));
+  if (isObject(parent)) parent[path[path.length - 1] as string] = value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function mergeItem(
   list: SettingsList,
   raw: unknown,
@@ -90,9 +105,9 @@ function mergeItem(
   const rawUuid = given.uuid;
   if (rawUuid === undefined || rawUuid === null || rawUuid === '') {
     const uuid = newUuid();
-    const item = { ...list.defaults(uuid), ...given, uuid } as Item;
+    const item = list.create(given, uuid);
     for (const field of list.secrets) {
-      if (list.needsSecret(item, field) && isMaskedOrBlank(given[field])) {
+      if (list.needsSecret(item, field) && isMaskedOrBlank(secretAt(given, field))) {
         throw new ValidationError(
           `${where}.${field}`,
           `is required: an item without uuid is a new ${list.noun}, with no stored secret to keep`,
@@ -110,7 +125,13 @@ function mergeItem(
     );
   }
   const item = { ...stored, ...given, uuid } as Item;
-  for (const field of list.secrets) if (isMaskedOrBlank(given[field])) item[field] = stored[field];
+  // A nested object (a mailbox's oauth2) keeps the fields it is not sent with, like the item itself.
+  for (const [key, value] of Object.entries(given)) {
+    if (isObject(value) && isObject(stored[key])) item[key] = { ...stored[key], ...value };
+  }
+  for (const field of list.secrets) {
+    if (isMaskedOrBlank(secretAt(given, field))) setSecretAt(item, field, secretAt(stored, field));
+  }
   return item;
 }
 

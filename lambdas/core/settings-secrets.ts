@@ -1,7 +1,7 @@
 import { isMaskedOrBlank, MASK } from './masked.js';
 import { outboundSecretFields } from './outbound/outbound-settings.js';
 import type { BounceSettings } from './settings.js';
-import { listItems, listName, SETTINGS_LISTS } from './settings-lists.js';
+import { listItems, listName, SETTINGS_LISTS, secretAt, setSecretAt } from './settings-lists.js';
 
 export { isMaskedOrBlank, MASK } from './masked.js';
 
@@ -48,22 +48,25 @@ function secretFields(s: BounceSettings): SecretField[] {
         x.forwardemail.key = v;
       },
     },
-    // Per item of each list, keyed by the item's uuid: an item removed from its list takes its
-    // secrets with it, since the secret store is written whole.
+    // Per item of each list, keyed by the item's uuid and the secret's path in it (a mailbox's
+    // `password`, `oauth2.client_secret`, `oauth2.refresh_token`): an item removed from its list takes
+    // its secrets with it, since the secret store is written whole.
     ...SETTINGS_LISTS.flatMap((list) =>
       listItems(s, list).flatMap((item, i) =>
         list.secrets.map((secret) => ({
           key: `${listName(list)}.${item.uuid}.${secret}`,
-          read: (x: BounceSettings) => String(listItems(x, list)[i]?.[secret] ?? ''),
-          write: (x: BounceSettings, v: string) => {
-            const target = listItems(x, list)[i];
-            if (target) target[secret] = v;
-          },
+          read: (x: BounceSettings) => String(secretAt(listItems(x, list)[i], secret) ?? ''),
+          write: (x: BounceSettings, v: string) => setSecretAt(listItems(x, list)[i], secret, v),
         })),
       ),
     ),
     ...outboundSecretFields(s),
   ];
+}
+
+/** Where the secret store keeps one of a mailbox's OAuth2 secrets (as secretFields names it). */
+export function oauth2SecretKey(uuid: string, name: 'client_secret' | 'refresh_token'): string {
+  return `mailboxes.${uuid}.oauth2.${name}`;
 }
 
 /** Splits settings into what may be stored in DynamoDB (secrets blanked) and the secrets. */

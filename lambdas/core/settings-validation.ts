@@ -87,8 +87,12 @@ function mailbox(raw: unknown, path: string): MailboxSettings {
     'auth_protocol',
     'username',
     'password',
+    'oauth2',
     'tls',
     'tls_skip_verify',
+    'folder',
+    'after_processing',
+    'move_to',
     'scan_interval',
     'max_per_scan',
   ]);
@@ -106,24 +110,125 @@ function mailbox(raw: unknown, path: string): MailboxSettings {
   const out: MailboxSettings = {
     uuid,
     enabled: bool(m, 'enabled', path),
-    type: oneOf(m, 'type', path, ['pop'] as const),
+    type: oneOf(m, 'type', path, ['pop', 'imap'] as const),
     host,
     port: int(m, 'port', path, 1, 65535),
-    auth_protocol: oneOf(m, 'auth_protocol', path, ['userpass', 'none'] as const),
+    auth_protocol: oneOf(m, 'auth_protocol', path, ['userpass', 'none', 'oauth2'] as const),
     username: str(m, 'username', path, 320),
     password: str(m, 'password', path, 1000),
+    oauth2: mailboxOAuth2(m.oauth2, `${path}oauth2.`),
     tls: oneOf(m, 'tls', path, ['implicit', 'starttls', 'none'] as const),
     tls_skip_verify: bool(m, 'tls_skip_verify', path),
+    folder: folderName(m, 'folder', path),
+    after_processing: oneOf(m, 'after_processing', path, ['delete', 'move'] as const),
+    move_to: str(m, 'move_to', path, 1000).trim(),
     scan_interval: interval,
     max_per_scan: int(m, 'max_per_scan', path, 1, 10_000),
   };
-  if (out.enabled && out.auth_protocol === 'userpass' && (isBlank(out.username) || isBlank(out.password))) {
+  checkMailboxRules(out, path);
+  return out;
+}
+
+/** IMAP folder names: any text but control characters, which no command line can carry. */
+function folderName(o: Obj, key: string, path: string): string {
+  const name = str(o, key, path, 1000).trim();
+  if (!name) throw new ValidationError(`${path}${key}`, 'must name a folder, such as INBOX');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+  if (/[\x00-\x1f\x7f]/.test(name))
+    throw new ValidationError(`${path}${key}`, 'must not contain control characters');
+  return name;
+}
+
+const sameFolder = (a: string, b: string) =>
+  a === b || (a.toUpperCase() === 'INBOX' && b.toUpperCase() === 'INBOX');
+
+/** `token_url` must be https, or http to this machine (a local test server); never anything else. */
+export function isAllowedTokenUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  if (url.protocol === 'https:') return true;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return (
+    url.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host))
+  );
+}
+
+function mailboxOAuth2(raw: unknown, path: string): MailboxSettings['oauth2'] {
+  const o = obj(raw, path.slice(0, -1));
+  only(o, path.slice(0, -1), [
+    'provider',
+    'tenant_id',
+    'client_id',
+    'client_secret',
+    'refresh_token',
+    'scope',
+    'token_url',
+  ]);
+  const out = {
+    provider: oneOf(o, 'provider', path, ['microsoft', 'google', 'generic'] as const),
+    tenant_id: str(o, 'tenant_id', path, 200).trim(),
+    client_id: str(o, 'client_id', path, 500).trim(),
+    client_secret: str(o, 'client_secret', path, 2000),
+    refresh_token: str(o, 'refresh_token', path, 4000),
+    scope: str(o, 'scope', path, 1000).trim(),
+    token_url: str(o, 'token_url', path, 1000).trim(),
+  };
+  // The tenant becomes part of the token URL's path.
+  if (out.tenant_id && !/^[A-Za-z0-9][A-Za-z0-9.-]{0,199}$/.test(out.tenant_id))
+    throw new ValidationError(`${path}tenant_id`, 'must be a tenant ID (a GUID) or a domain name');
+  if (out.token_url && !isAllowedTokenUrl(out.token_url))
     throw new ValidationError(
-      `${path}${isBlank(out.password) ? 'password' : 'username'}`,
+      `${path}token_url`,
+      'must be an https URL (http only to 127.0.0.1 or localhost)',
+    );
+  return out;
+}
+
+/** Rules across fields: what a POP3 mailbox cannot do, and what each sign-in needs while enabled. */
+function checkMailboxRules(m: MailboxSettings, path: string): void {
+  if (m.type === 'pop' && m.folder.toUpperCase() !== 'INBOX')
+    throw new ValidationError(
+      `${path}folder`,
+      'must be INBOX for a pop mailbox (POP3 has no folders); use type imap',
+    );
+  if (m.type === 'pop' && m.after_processing === 'move')
+    throw new ValidationError(`${path}after_processing`, 'move needs type imap (POP3 can only delete)');
+  if (m.after_processing === 'move' && !m.move_to)
+    throw new ValidationError(`${path}move_to`, 'is required with after_processing move');
+  if (m.after_processing === 'move' && sameFolder(m.move_to, m.folder))
+    throw new ValidationError(`${path}move_to`, 'must be a folder other than folder');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+  if (/[\x00-\x1f\x7f]/.test(m.move_to))
+    throw new ValidationError(`${path}move_to`, 'must not contain control characters');
+  if (!m.enabled) return;
+  const blank = (v: string) => v.trim() === '';
+  if (m.auth_protocol === 'userpass' && (blank(m.username) || blank(m.password))) {
+    throw new ValidationError(
+      `${path}${blank(m.password) ? 'password' : 'username'}`,
       'is required (not blank) for auth_protocol userpass',
     );
   }
-  return out;
+  if (m.auth_protocol !== 'oauth2') return;
+  const o = m.oauth2;
+  const need = (field: keyof typeof o | 'username', value: string, why: string) => {
+    if (blank(value))
+      throw new ValidationError(field === 'username' ? `${path}username` : `${path}oauth2.${field}`, why);
+  };
+  need('username', m.username, 'is required for auth_protocol oauth2 (the mailbox address to sign in as)');
+  need('client_id', o.client_id, 'is required for auth_protocol oauth2');
+  if (o.provider === 'microsoft') {
+    need('tenant_id', o.tenant_id, 'is required for provider microsoft');
+    need('client_secret', o.client_secret, "is required for provider microsoft (the client secret's Value)");
+  } else {
+    if (o.provider === 'google') need('client_secret', o.client_secret, 'is required for provider google');
+    if (o.provider === 'generic') need('token_url', o.token_url, 'is required for provider generic');
+    need('refresh_token', o.refresh_token, `is required for provider ${o.provider}`);
+  }
 }
 
 /** Checks a whole settings document (DESIGN §5), naming the first field at fault by its path. */

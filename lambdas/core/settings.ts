@@ -1,4 +1,5 @@
 import type { BounceType } from './bounce.js';
+import { withMailboxDefaults } from './mailbox/mailbox-defaults.js';
 import { defaultOutbound, type OutboundSettings } from './outbound/outbound-settings.js';
 
 export const ACTIONS = ['none', 'unsubscribe', 'blocklist', 'delete'] as const;
@@ -12,17 +13,37 @@ export interface ActionRule {
   window_days: number;
 }
 
+/** How a mailbox signs in with OAuth2 (SASL XOAUTH2 / OAUTHBEARER); `client_secret` and `refresh_token` are secrets. */
+export interface MailboxOAuth2 {
+  /** `microsoft`: client-credentials grant; `google` and `generic`: refresh-token grant. */
+  provider: 'microsoft' | 'google' | 'generic';
+  tenant_id: string;
+  client_id: string;
+  client_secret: string;
+  refresh_token: string;
+  /** Blank: the provider's default scope. */
+  scope: string;
+  /** Blank: the provider's token endpoint (required for `generic`). */
+  token_url: string;
+}
+
 export interface MailboxSettings {
   uuid: string;
   enabled: boolean;
-  type: 'pop';
+  type: 'pop' | 'imap';
   host: string;
   port: number;
-  auth_protocol: 'userpass' | 'none';
+  auth_protocol: 'userpass' | 'none' | 'oauth2';
   username: string;
   password: string;
+  oauth2: MailboxOAuth2;
   tls: 'implicit' | 'starttls' | 'none';
   tls_skip_verify: boolean;
+  /** IMAP folder scanned; a POP3 mailbox has only INBOX. */
+  folder: string;
+  /** What happens to a processed message: removed, or (IMAP) moved to `move_to`. */
+  after_processing: 'delete' | 'move';
+  move_to: string;
   scan_interval: string;
   max_per_scan: number;
 }
@@ -118,8 +139,8 @@ export function withoutManaged(settings: BounceSettings, managed: ManagedValues)
  * values the deployment manages kept in force.
  */
 export function effectiveSettings(deployDefaults: unknown, stored: unknown): BounceSettings {
-  return withManaged(
-    overlay(overlay(defaultSettings(), deployDefaults), stored),
-    managedValues(deployDefaults),
-  );
+  const settings = overlay(overlay(defaultSettings(), deployDefaults), stored);
+  // Mailboxes stored before a field existed get its default (arrays replace, so overlay cannot).
+  const mailboxes = settings.mailboxes.map((m) => withMailboxDefaults(m));
+  return withManaged({ ...settings, mailboxes }, managedValues(deployDefaults));
 }

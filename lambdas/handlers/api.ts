@@ -1,13 +1,16 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { NotFoundError } from '../core/errors.js';
 import type { ScanReport } from '../core/mailbox/scan-report.js';
+import type { StatsStore } from '../core/stats/ports.js';
 import { deleteBounceRoute, deleteBouncesRoute } from './api/delete-bounces.js';
 import { getBounceRoute } from './api/get-bounce.js';
 import { listBouncesRoute } from './api/list-bounces.js';
+import { mailboxTestRoute } from './api/mailbox-test-route.js';
 import { openApiRoute } from './api/openapi-route.js';
 import { listDeliveriesRoute, retryDeliveryRoute, schemasRoute } from './api/outbound-routes.js';
 import { scanRoute } from './api/scan-route.js';
 import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
+import { statsRoute } from './api/stats-route.js';
 import { listStuckRoute, releaseStuckRoute } from './api/stuck-routes.js';
 import {
   deleteSubscriberBouncesRoute,
@@ -27,9 +30,21 @@ import { awsMailboxDeps, type MailboxDeps } from './mailbox-deps.js';
 import { routeKey } from './routes.js';
 import { METRICS_NAMESPACE, METRICS_SERVICE, publishScanMetrics } from './scan-metrics.js';
 
+/** Without a counter store (tests that build their own deps), every day reads as empty. */
+const NO_STATS: StatsStore = {
+  increment: async () => {},
+  decrement: async () => {},
+  read: async () => new Map(),
+  replace: async () => {},
+};
+
 /** The `/api/*` function: dispatches on API Gateway's resource path, checking each route's permission. */
 export function createApiHandler(
-  deps: Deps & { mailboxes: MailboxDeps; onScanReport?: (report: ScanReport) => void },
+  deps: Deps & {
+    mailboxes: MailboxDeps;
+    onScanReport?: (report: ScanReport) => void;
+    /** The connection test; POP3 over the network unless given (tests pass one trusting their CA). */
+  },
 ): HttpHandler {
   const byRoute: Record<string, HttpHandler> = {
     [routeKey('GET', '/api/bounces')]: listBouncesRoute(deps.record.bounces),
@@ -45,9 +60,14 @@ export function createApiHandler(
     [routeKey('GET', '/api/settings/bounce')]: getSettingsRoute(deps.settings),
     [routeKey('PUT', '/api/settings/bounce')]: putSettingsRoute(deps.settings),
     [routeKey('GET', '/api/openapi.json')]: openApiRoute(),
+    [routeKey('GET', '/api/stats')]: statsRoute({
+      stats: deps.record.stats ?? NO_STATS,
+      clock: deps.record.clock,
+    }),
     [routeKey('POST', '/api/mailboxes/{uuid}/scan')]: scanRoute({ ...deps, onReport: deps.onScanReport }),
     [routeKey('GET', '/api/mailboxes/{uuid}/stuck')]: listStuckRoute(deps),
     [routeKey('POST', '/api/mailboxes/{uuid}/stuck/release')]: releaseStuckRoute(deps),
+    [routeKey('POST', '/api/mailboxes/{uuid}/test')]: mailboxTestRoute(deps),
     [routeKey('GET', '/api/outbound/schemas')]: schemasRoute(),
   };
   if (deps.outbound) {

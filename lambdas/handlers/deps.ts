@@ -7,6 +7,7 @@ import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../adapters/dynamodb/dynamodb-bounce-store.js';
 import { DynamoDbOutboxStore } from '../adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbSettingsRepository } from '../adapters/dynamodb/dynamodb-settings-repository.js';
+import { DynamoDbStatsStore } from '../adapters/dynamodb/dynamodb-stats-store.js';
 import { DynamoDbSubscriberStore } from '../adapters/dynamodb/dynamodb-subscriber-store.js';
 import { EventBridgeEventPublisher } from '../adapters/eventbridge-event-publisher.js';
 import { lambdaDispatcherWaker } from '../adapters/outbound/lambda-dispatcher-waker.js';
@@ -18,6 +19,7 @@ import type { OutboxStore } from '../core/outbound/ports.js';
 import type { EventPublisher } from '../core/ports.js';
 import type { RecordDeps } from '../core/record-bounce.js';
 import { type SecretStore, type SettingsManager, SettingsService } from '../core/settings-service.js';
+import { countedBounceStore } from '../core/stats/counted-bounce-store.js';
 import { type FunctionEnvironment, functionEnvironment } from './environment.js';
 import type { AuthMode } from './http/permission.js';
 import { logger } from './logger.js';
@@ -62,10 +64,20 @@ export function depsFromParts(parts: TableDeps): Deps {
   });
   const outbox = new DynamoDbOutboxStore(db, tableName);
   const wake = parts.wakeDispatcher;
+  const stats = new DynamoDbStatsStore(db, tableName, {
+    onError: (error, what) =>
+      logger.warn('statistics counters not updated; `npm run stats -- rebuild` recomputes them', {
+        what,
+        error,
+      }),
+  });
   return {
     record: {
       subscribers: new DynamoDbSubscriberStore(db, tableName),
-      bounces: new DynamoDbBounceStore(db, tableName, new CursorSigner(parts.secrets)),
+      bounces: countedBounceStore(
+        new DynamoDbBounceStore(db, tableName, new CursorSigner(parts.secrets)),
+        stats,
+      ),
       // Every action (and, when a sink asks, every bounce) goes through the outbox first.
       events: new OutboxPublisher({
         outbox,
@@ -76,6 +88,7 @@ export function depsFromParts(parts: TableDeps): Deps {
       }),
       clock,
       ids: ulidIds(),
+      stats,
     },
     settings,
     authMode: parts.authMode,
@@ -86,6 +99,7 @@ export function depsFromParts(parts: TableDeps): Deps {
 let memo: Deps | undefined;
 let environment: FunctionEnvironment | undefined;
 let table: { db: ReturnType<typeof createDocumentClient>; tableName: string } | undefined;
+let settingsSecrets: SecretStore | undefined;
 
 /** The function's environment in AWS, checked once per container (a bad one fails the cold start). */
 function awsEnvironment(): FunctionEnvironment {
@@ -100,6 +114,18 @@ export function awsTable(): { db: ReturnType<typeof createDocumentClient>; table
 }
 
 /**
+ * The settings' secret store in AWS, one per container; the mailbox scanner also writes rotated OAuth2
+ * refresh tokens there.
+ */
+export function awsSettingsSecrets(): SecretStore {
+  settingsSecrets ??= new SecretsManagerSecretStore(
+    new SecretsManagerClient({}),
+    awsEnvironment().settingsSecretArn,
+  );
+  return settingsSecrets;
+}
+
+/**
  * The composition root in AWS, built once per container on first use. Every variable the stack sets
  * is required: nothing falls back to memory or to another auth mode (lambdas/handlers/environment.ts).
  */
@@ -110,7 +136,7 @@ export function awsDeps(): Deps {
     ...awsTable(),
     events: new EventBridgeEventPublisher(new EventBridgeClient({}), env.eventBusName),
     deployDefaults: env.deployDefaults,
-    secrets: new SecretsManagerSecretStore(new SecretsManagerClient({}), env.settingsSecretArn),
+    secrets: awsSettingsSecrets(),
     authMode: env.authMode,
     ...(process.env.DISPATCHER_FUNCTION_NAME
       ? {

@@ -19,7 +19,7 @@ export const FUNCTIONS = {
   /** No route: EventBridge invokes it every minute. */
   mailboxScanner: {
     entry: 'lambdas/handlers/mailbox-scanner.ts',
-    description: 'POP3 bounce mailbox scanner',
+    description: 'POP3 and IMAP bounce mailbox scanner',
   },
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -80,12 +80,20 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:get' },
   { method: 'PUT', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:manage' },
   { method: 'GET', path: '/api/openapi.json', fn: 'api', auth: 'public' },
+  { method: 'GET', path: '/api/stats', fn: 'api', auth: 'api', permission: 'bounces:get' },
   {
     method: 'POST',
     path: '/api/mailboxes/{uuid}/scan',
     fn: 'api',
     auth: 'api',
     permission: 'bounces:manage',
+  },
+  {
+    method: 'POST',
+    path: '/api/mailboxes/{uuid}/test',
+    fn: 'api',
+    auth: 'api',
+    permission: 'settings:manage',
   },
   {
     method: 'GET',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { type ApiHarness, apiHarness } from '../support/api-harness.js';
 import {
@@ -182,12 +183,28 @@ describe('mailbox routes of the API', () => {
       expect((await release()).body.data).toEqual({ released: [] });
     });
 
-    it('refuses a uid that is no POP3 unique-id, two uids, and unknown parameters, naming them', async () => {
+    it('refuses a uid that is neither a POP3 unique-id nor an IMAP key, two uids, and unknown parameters, naming them', async () => {
       await withMailbox({ messages: [] });
       expect((await release(MAILBOX, { uid: 'has space' })).body.message).toMatch(/^uid:/);
       expect((await release(MAILBOX, { uid: ['a', 'b'] })).body.message).toMatch(/^uid:/);
       expect((await release(MAILBOX, { all: 'true' })).body.message).toMatch(/^all:/);
       expect((await listStuck(MAILBOX, { x: '1' })).status).toBe(400);
+    });
+
+    it('releases an IMAP message by its folder:UIDVALIDITY:UID key, spaces and colons in the folder too', async () => {
+      await withMailbox({ messages: [] });
+      const state = new DynamoDbMailboxState(api.table.db, api.table.tableName);
+      const key = 'Bounces: 2024 run:1700000000:42';
+      await state.putState(MAILBOX, key, { status: 'stuck', attempts: 3, note: 'parser exploded' });
+      expect((await listStuck()).body.data.results).toEqual([
+        { uid: key, attempts: 3, note: 'parser exploded' },
+      ]);
+      expect((await release(MAILBOX, { uid: 'INBOX:1700000000:43' })).status).toBe(404);
+      const res = await release(MAILBOX, { uid: key });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.data).toEqual({ released: [key] });
+      // Not a UIDL (a space), nor an IMAP key (no number for UIDVALIDITY).
+      expect((await release(MAILBOX, { uid: 'Sent Items:x:43' })).status).toBe(400);
     });
 
     it('answers 404 for a mailbox not in the settings', async () => {

@@ -154,6 +154,92 @@ describe('settings lists (mailboxes[]): saved whole, items matched by uuid', () 
   });
 });
 
+const oauthBox = (provider: 'microsoft' | 'google' | 'generic', oauth2: object = {}) => ({
+  type: 'imap',
+  host: 'imap.example.com',
+  auth_protocol: 'oauth2',
+  username: 'bounces@example.com',
+  oauth2: {
+    provider,
+    tenant_id: provider === 'microsoft' ? 'contoso.onmicrosoft.com' : '',
+    client_id: 'app',
+    token_url: provider === 'generic' ? 'https://auth.example.com/token' : '',
+    ...oauth2,
+  },
+});
+
+describe('settings lists: the OAuth2 secrets of a mailbox are list secrets too', () => {
+  let s: Awaited<ReturnType<typeof settingsApi>>;
+  beforeEach(async () => {
+    s = await settingsApi();
+  });
+
+  it.each([
+    ['microsoft', { refresh_token: 'rt' }, 'client_secret'],
+    ['google', { refresh_token: 'rt' }, 'client_secret'],
+    ['google', { client_secret: 'cs' }, 'refresh_token'],
+    ['generic', { client_secret: 'cs' }, 'refresh_token'],
+  ] as const)(
+    'refuses a new %s mailbox without the secret its grant needs (given %j), naming %s',
+    async (provider, given, missing) => {
+      for (const value of [undefined, MASK, '  ']) {
+        const oauth2 = { ...given, ...(value === undefined ? {} : { [missing]: value }) };
+        const res = await s.put({ mailboxes: [oauthBox(provider, oauth2)] });
+        expect(res.status, `${missing}=${value}`).toBe(400);
+        expect(res.body.message).toMatch(new RegExp(`^mailboxes\\[0\\]\\.oauth2\\.${missing}: is required`));
+      }
+    },
+  );
+
+  it('lets a new OAuth2 mailbox come without a password or the secrets its grant does not use', async () => {
+    const res = await s.put({
+      mailboxes: [
+        oauthBox('microsoft', { client_secret: 'ms-secret' }),
+        oauthBox('generic', { refresh_token: 'generic-rt' }),
+      ],
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.data.mailboxes[0]).toMatchObject({
+      port: 993,
+      password: '',
+      oauth2: { client_secret: MASK, refresh_token: '' },
+    });
+  });
+
+  it('keeps the stored OAuth2 secrets of a matched mailbox sent back masked or without them, and the oauth2 fields it is not sent with', async () => {
+    const first = await s.put({
+      mailboxes: [oauthBox('google', { client_secret: 'cs-1', refresh_token: 'rt-1' })],
+    });
+    expect(first.status, first.text).toBe(200);
+    const uuid = first.body.data.mailboxes[0].uuid as string;
+    const read = await s.get();
+    expect((await s.put({ mailboxes: [read.mailboxes[0]] })).status).toBe(200);
+    const res = await s.put({ mailboxes: [{ uuid, oauth2: { scope: 'https://mail.google.com/' } }] });
+    expect(res.status, res.text).toBe(200);
+    expect((await s.settings.current()).settings.mailboxes[0]?.oauth2).toMatchObject({
+      provider: 'google',
+      client_id: 'app',
+      client_secret: 'cs-1',
+      refresh_token: 'rt-1',
+      scope: 'https://mail.google.com/',
+    });
+    expect(await s.secrets.get()).toMatchObject({
+      [`mailboxes.${uuid}.oauth2.client_secret`]: 'cs-1',
+      [`mailboxes.${uuid}.oauth2.refresh_token`]: 'rt-1',
+    });
+  });
+
+  it('removes the OAuth2 secrets of a mailbox with it, and keeps the internal ones (the cursor key)', async () => {
+    const first = await s.put({
+      mailboxes: [oauthBox('google', { client_secret: 'cs-1', refresh_token: 'rt-1' })],
+    });
+    expect(first.status, first.text).toBe(200);
+    await s.secrets.put({ ...(await s.secrets.get()), 'internal.cursor_key': 'kept' });
+    expect((await s.put({ mailboxes: [] })).status).toBe(200);
+    expect(await s.secrets.get()).toEqual({ 'internal.cursor_key': 'kept' });
+  });
+});
+
 describe('values the stack manages stay in force', () => {
   const deployDefaults = {
     enabled: true,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
+import { DynamoDbStatsStore } from '../../lambdas/adapters/dynamodb/dynamodb-stats-store.js';
 import type { OutboxStore } from '../../lambdas/core/outbound/ports.js';
 import type { BounceStore, SubscriberStore } from '../../lambdas/core/ports.js';
 import { forwardemailProvider } from '../../lambdas/core/providers/forwardemail.js';
@@ -13,6 +14,7 @@ import { sendgridProvider } from '../../lambdas/core/providers/sendgrid.js';
 import { sesProvider } from '../../lambdas/core/providers/ses.js';
 import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings.js';
 import type { SettingsManager } from '../../lambdas/core/settings-service.js';
+import type { StatsStore } from '../../lambdas/core/stats/ports.js';
 import document from '../../lambdas/handlers/api/openapi.json' with { type: 'json' };
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpHandler } from '../../lambdas/handlers/http/types.js';
@@ -234,6 +236,9 @@ describe('real responses match the OpenAPI document', () => {
   let down: ApiHarness;
   /** The API while bounce processing is disabled (settings `enabled` false). */
   let disabled: ApiHarness;
+  /** The API with day counters over the same table, and with counters that cannot be read. */
+  let statsApi: ApiHarness;
+  let statsDown: ApiHarness;
   let webhook: HttpHandler;
   let webhookDown: HttpHandler;
   let settingsOverride: BounceSettings | undefined;
@@ -272,6 +277,9 @@ describe('real responses match the OpenAPI document', () => {
     disabled = await apiHarness({
       settings: { get: async () => ({ ...(await api.settings.get()), enabled: false }) } as SettingsManager,
     });
+    const stats = new DynamoDbStatsStore(api.table.db, api.table.tableName);
+    statsApi = await apiHarness({ record: { ...api.record, stats } });
+    statsDown = await apiHarness({ record: { ...api.record, stats: broken<StatsStore>() } });
 
     providerSettings = effectiveSettings(
       { enabled: true, webhooks_enabled: true },
@@ -410,6 +418,36 @@ describe('real responses match the OpenAPI document', () => {
       await server.close();
     }
   }
+  const testMailbox = (uuid: string, extra: Partial<EventOptions> = {}) =>
+    call({
+      method: 'POST',
+      resource: '/api/mailboxes/{uuid}/test',
+      path: `/api/mailboxes/${uuid}/test`,
+      pathParameters: { uuid },
+      ...extra,
+    });
+  /** Saves the mailbox at an in-process POP3 server (or a port nobody listens on), then tests it. */
+  async function testFakeMailbox(reachable: boolean): Promise<Res> {
+    const server = await FakePop3Server.start({ users: { [TEST_USER]: TEST_PASSWORD }, messages: [] });
+    const port = server.port;
+    if (!reachable) await server.close();
+    try {
+      const { version } = await api.settings.current();
+      const mailbox = {
+        host: server.host,
+        port,
+        tls: 'none',
+        username: TEST_USER,
+        password: TEST_PASSWORD,
+        enabled: false,
+      };
+      // A new mailbox (no uuid): the service assigns its uuid.
+      const saved = await api.settings.save({ mailboxes: [mailbox] }, version);
+      return await testMailbox(saved.settings.mailboxes[0]?.uuid as string);
+    } finally {
+      if (reachable) await server.close();
+    }
+  }
   const putSettings = (body: unknown, ifMatch?: string, extra: Partial<EventOptions> = {}) =>
     call({
       method: 'PUT',
@@ -540,6 +578,7 @@ describe('real responses match the OpenAPI document', () => {
   const SCAN = ['POST', '/api/mailboxes/{uuid}/scan'] as const;
   const STUCK = ['GET', '/api/mailboxes/{uuid}/stuck'] as const;
   const RELEASE = ['POST', '/api/mailboxes/{uuid}/stuck/release'] as const;
+  const TEST = ['POST', '/api/mailboxes/{uuid}/test'] as const;
   const SES = ['POST', '/webhooks/service/ses'] as const;
   const SENDGRID = ['POST', '/webhooks/service/sendgrid'] as const;
   const POSTMARK_ROUTE = ['POST', '/webhooks/service/postmark'] as const;
@@ -558,6 +597,9 @@ describe('real responses match the OpenAPI document', () => {
     });
   const deliveries = (query: EventOptions['query'], extra: Partial<EventOptions> = {}) =>
     call({ resource: '/api/outbound/deliveries', query, ...extra });
+  const STATS = ['GET', '/api/stats'] as const;
+  const statsOf = (query: EventOptions['query'], options: Partial<EventOptions> = {}, on = statsApi) =>
+    on.call({ resource: '/api/stats', query, ...options });
 
   const c = (
     [method, path]: readonly [string, string],
@@ -976,7 +1018,7 @@ describe('real responses match the OpenAPI document', () => {
     c(RELEASE, 200, 'releases every stuck message (none)', () => stuck('POST', scannedMailbox), {
       also: (res) => expect(JSON.parse(res.text).data).toEqual({ released: [] }),
     }),
-    c(RELEASE, 400, 'refuses a uid that is no POP3 unique-id', () =>
+    c(RELEASE, 400, 'refuses a uid that is neither a POP3 unique-id nor an IMAP key', () =>
       stuck('POST', scannedMailbox, { query: { uid: 'two words' } }),
     ),
     c(RELEASE, 401, 'refuses a request without a user', () =>
@@ -993,6 +1035,32 @@ describe('real responses match the OpenAPI document', () => {
       down.call({
         method: 'POST',
         resource: '/api/mailboxes/{uuid}/scan',
+        pathParameters: { uuid: MAILBOX },
+      }),
+    ),
+
+    // POST /api/mailboxes/{uuid}/test
+    c(TEST, 200, 'signs in to a POP3 mailbox (disabled, even) and answers ok', () => testFakeMailbox(true), {
+      also: (res) =>
+        expect(JSON.parse(res.text).data).toEqual({
+          ok: true,
+          stage: null,
+          message: 'signed in; 0 messages in the mailbox',
+        }),
+    }),
+    c(TEST, 200, 'answers the stage that failed', () => testFakeMailbox(false), {
+      also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ ok: false, stage: 'connect' }),
+    }),
+    c(TEST, 400, 'refuses a uuid that is not a UUID', () => testMailbox('inbox')),
+    c(TEST, 401, 'refuses a request without a user', () => testMailbox(MAILBOX, { permissions: null })),
+    c(TEST, 403, 'refuses a user without the permission', () =>
+      testMailbox(MAILBOX, { permissions: ['bounces:manage', 'settings:get'] }),
+    ),
+    c(TEST, 404, 'answers an unknown mailbox', () => testMailbox(NOBODY)),
+    c(TEST, 500, 'answers a storage failure', () =>
+      down.call({
+        method: 'POST',
+        resource: '/api/mailboxes/{uuid}/test',
         pathParameters: { uuid: MAILBOX },
       }),
     ),
@@ -1057,6 +1125,24 @@ describe('real responses match the OpenAPI document', () => {
     c(FORWARDEMAIL, 503, 'answers while bounce processing is disabled', () =>
       withProviderSettings({ enabled: false }, () => forwardemail(FORWARDEMAIL_BOUNCE)),
     ),
+
+    // POST /api/mailboxes/{uuid}/test (the scan case above saved the mailbox; its server is gone now)
+
+    // GET /api/stats
+    c(STATS, 200, 'counts per day over the last 30 days', () => statsOf({}), {
+      also: (res) => expect(JSON.parse(res.text).data.buckets).toHaveLength(30),
+    }),
+    c(STATS, 200, 'counts by reason with every documented parameter', async () => {
+      const bounce = await statsApi.record.bounces.get(ids.annHard as string);
+      await statsApi.record.stats?.increment(bounce as NonNullable<typeof bounce>);
+      return statsOf({ from: '2026-01-01', to: '2026-12-31T00:00:00Z', group_by: 'reason' });
+    }),
+    c(STATS, 400, 'refuses an unknown grouping', () => statsOf({ group_by: 'week' })),
+    c(STATS, 401, 'refuses a request without a user', () => statsOf({}, { permissions: null })),
+    c(STATS, 403, 'refuses a user without the permission', () =>
+      statsOf({}, { permissions: ['subscribers:get'] }),
+    ),
+    c(STATS, 500, 'answers a storage failure', () => statsOf({}, {}, statsDown)),
 
     // Deletes last: they remove what the cases above read.
     c(DELETE_ONE, 200, 'deletes one bounce', () => bounceById('DELETE', ids.dave as string), {

@@ -83,15 +83,28 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     });
   });
 
+  it('lets the mailbox scanner save a refresh token the OAuth2 token endpoint rotated', () => {
+    const fn = stack.scanner.function;
+    const settingsSecret = ref(stack.secrets.settingsSecret);
+    const grants = grantsOf(statementsOfRole(template, logicalId(fn.role)));
+    expect(grants).toContain(grant('secretsmanager:GetSecretValue', settingsSecret));
+    expect(grants).toContain(grant('secretsmanager:PutSecretValue', settingsSecret));
+  });
+
   it.each(served)('grants function %s only what it uses, each on its named resource', (name) => {
     const fn = stack.functions[name];
     if (!fn) throw new Error(`no function ${name}`);
     const table = arn(stack.table.table);
     const indexes = { 'Fn::Join': ['', [table, '/index/*']] };
     const settingsSecret = ref(stack.secrets.settingsSecret);
-    // Saving settings writes the secret; so does the first listing, which stores the cursor key there.
+    // Saving settings writes the secret; so does the first listing, which stores the cursor key there,
+    // and a scan or connection test, which saves a rotated OAuth2 refresh token.
     const savesSettings = ROUTES.some(
-      (r) => r.fn === name && (r.permission === 'settings:manage' || r.permission === 'bounces:get'),
+      (r) =>
+        r.fn === name &&
+        (r.permission === 'settings:manage' ||
+          r.permission === 'bounces:get' ||
+          /^\/api\/mailboxes\/\{uuid\}\/(scan|test)$/.test(r.path)),
     );
     expect(grantsOf(statementsOfRole(template, logicalId(fn.role)))).toEqual(
       [

@@ -111,7 +111,9 @@ describe('Pop3Client against dovecot', () => {
 
     const session = await mailboxes.open(mailbox);
     expect((await session.list()).map((m) => m.uid)).toContain(target);
-    expect(Buffer.from(await session.fetch(target)).toString()).toBe('Subject: to delete\r\n\r\nbye\r\n');
+    expect(Buffer.from((await session.fetch(target)) as Uint8Array).toString()).toBe(
+      'Subject: to delete\r\n\r\nbye\r\n',
+    );
     await session.delete(target);
     await session.commit();
 

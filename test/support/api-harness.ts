@@ -2,21 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-outbox-store.js';
 import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dynamodb-settings-repository.js';
-import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
 import { SettingsService } from '../../lambdas/core/settings-service.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
-import type { Deps } from '../../lambdas/handlers/deps.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpContext } from '../../lambdas/handlers/http/types.js';
-import type { MailboxDeps } from '../../lambdas/handlers/mailbox-deps.js';
+import { type MailboxDeps, mailboxConnector } from '../../lambdas/handlers/mailbox-deps.js';
 import { recordDepsOver, type TestTable, testTable } from './dynamodb.js';
 import { apiEvent, type EventOptions } from './events.js';
 import { TEST_CERT } from './fake-pop3-server.js';
 import { FakeClock, silentLogger } from './fakes.js';
 
-type ApiDeps = Deps & { mailboxes: MailboxDeps };
+type ApiDeps = Parameters<typeof createApiHandler>[0];
 
 export const ALL_PERMISSIONS = [
   'webhooks:post_bounce',
@@ -67,7 +65,11 @@ export async function apiHarness(
     record,
     settings,
     mailboxes: {
-      connector: new Pop3MailboxClient({ timeoutMs: 5_000, ca: TEST_CERT }),
+      connector: mailboxConnector({
+        // Where the settings keep their secrets: a rotated refresh token is saved beside them.
+        secrets: table.secrets,
+        client: { timeoutMs: 5_000, ca: TEST_CERT },
+      }),
       parse: parseBounce,
       state: new DynamoDbMailboxState(table.db, table.tableName),
       ...mailboxParts,

@@ -16,7 +16,7 @@ import { delimiter, join } from 'node:path';
 import { TEST_CERT, TEST_KEY, TEST_PASSWORD, TEST_USER } from './fake-pop3-server.js';
 
 const INSTALL_HINT =
-  "install Debian's dovecot-pop3d (apt-get install -y --no-install-recommends dovecot-pop3d), as .ci/run does";
+  "install Debian's dovecot-pop3d and dovecot-imapd (apt-get install -y --no-install-recommends dovecot-pop3d dovecot-imapd), as .ci/run does";
 
 /** The dovecot binary, or an error saying what to install: the integration tests fail, never skip. */
 export function dovecotBinary(
@@ -42,7 +42,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** True once the port accepts; with `greeting`, once it also greets like a POP3 server. */
+/** True once the port accepts; with `greeting`, once it also greets like a POP3 or IMAP server. */
 function answers(port: number, greeting: boolean): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
@@ -52,17 +52,37 @@ function answers(port: number, greeting: boolean): Promise<boolean> {
     };
     socket.setTimeout(1000, () => done(false));
     socket.once('connect', () => greeting || done(true));
-    socket.once('data', (chunk) => done(chunk.toString().startsWith('+OK')));
+    socket.once('data', (chunk) => done(/^(\+OK|\* OK)/.test(chunk.toString())));
     socket.once('error', () => done(false));
   });
 }
 
-function config(dir: string, pop3Port: number, pop3sPort: number): string {
+export interface DovecotOptions {
+  /**
+   * Sign-in with OAuth2 bearer tokens (passdb driver oauth2), checked against a token introspection
+   * endpoint (`POST token=...`, answering `{"active": true, "username": "<login>"}`), with the SASL
+   * mechanisms offered. Password sign-in stays available beside it.
+   */
+  oauth2?: { introspectionUrl: string; mechanisms: Array<'xoauth2' | 'oauthbearer'> };
+  /** Replaces the IMAP capabilities dovecot announces (to take MOVE or UIDPLUS away). */
+  imapCapability?: string;
+}
+
+interface Ports {
+  pop3: number;
+  pop3s: number;
+  imap: number;
+  imaps: number;
+}
+
+function config(dir: string, ports: Ports, options: DovecotOptions): string {
+  const oauth2 = options.oauth2;
+  const mechanisms = ['plain', 'login', ...(oauth2?.mechanisms ?? [])].join(' ');
   // One instance per temp dir: base_dir and state_dir are private, so parallel test files do not clash.
-  return `instance_name = stmails-test-${pop3Port}
+  return `instance_name = stmails-test-${ports.pop3}
 base_dir = ${dir}/run
 state_dir = ${dir}/state
-protocols = pop3
+protocols = pop3 imap
 listen = 127.0.0.1
 log_path = ${dir}/dovecot.log
 info_log_path = ${dir}/dovecot.log
@@ -71,8 +91,17 @@ ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {
+auth_mechanisms = ${mechanisms}
+${
+  oauth2
+    ? `passdb {
+  driver = oauth2
+  mechanisms = ${oauth2.mechanisms.join(' ')}
+  args = ${dir}/oauth2.conf.ext
+}
+`
+    : ''
+}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/users
 }
@@ -83,14 +112,25 @@ userdb {
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
 pop3_uidl_format = %08Xu%08Xv
-service pop3-login {
+${options.imapCapability ? `protocol imap {\n  imap_capability = ${options.imapCapability}\n}\n` : ''}service pop3-login {
   inet_listener pop3 {
     address = 127.0.0.1
-    port = ${pop3Port}
+    port = ${ports.pop3}
   }
   inet_listener pop3s {
     address = 127.0.0.1
-    port = ${pop3sPort}
+    port = ${ports.pop3s}
+    ssl = yes
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${ports.imap}
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = ${ports.imaps}
     ssl = yes
   }
 }
@@ -100,24 +140,43 @@ auth_failure_delay = 0
 `;
 }
 
+function oauth2Config(introspectionUrl: string): string {
+  return `introspection_mode = post
+introspection_url = ${introspectionUrl}
+username_attribute = username
+active_attribute = active
+active_value = true
+`;
+}
+
 /**
- * A real dovecot POP3 server on 127.0.0.1 (plain + STLS on `pop3Port`, implicit TLS on `pop3sPort`)
- * from its own config in a temp dir, with the TEST-ONLY certificate and one user, TEST_USER. It must
- * run as root (mail processes switch to nobody), as CI does.
+ * A real dovecot POP3 and IMAP server on 127.0.0.1 (plain + STARTTLS on `pop3Port` / `imapPort`,
+ * implicit TLS on `pop3sPort` / `imapsPort`) from its own config in a temp dir, with the TEST-ONLY
+ * certificate and one user, TEST_USER. It must run as root (mail processes switch to nobody), as CI
+ * does.
  */
 export class Dovecot {
   readonly host = '127.0.0.1';
   private seeded = 0;
 
+  readonly pop3Port: number;
+  readonly pop3sPort: number;
+  readonly imapPort: number;
+  readonly imapsPort: number;
+
   private constructor(
     readonly dir: string,
-    readonly pop3Port: number,
-    readonly pop3sPort: number,
+    ports: Ports,
     private readonly child: ChildProcess,
     private readonly exited: Promise<void>,
-  ) {}
+  ) {
+    this.pop3Port = ports.pop3;
+    this.pop3sPort = ports.pop3s;
+    this.imapPort = ports.imap;
+    this.imapsPort = ports.imaps;
+  }
 
-  static async start(): Promise<Dovecot> {
+  static async start(options: DovecotOptions = {}): Promise<Dovecot> {
     const binary = dovecotBinary();
     if (process.getuid?.() !== 0) throw new Error('the dovecot integration tests must run as root (CI does)');
     const dir = mkdtempSync(join(tmpdir(), 'stmails-dovecot-'));
@@ -125,8 +184,15 @@ export class Dovecot {
     writeFileSync(join(dir, 'cert.pem'), TEST_CERT);
     writeFileSync(join(dir, 'key.pem'), TEST_KEY, { mode: 0o600 });
     writeFileSync(join(dir, 'users'), `${TEST_USER}:{PLAIN}${TEST_PASSWORD}::::::\n`, { mode: 0o644 });
-    const [pop3Port, pop3sPort] = [await freePort(), await freePort()];
-    writeFileSync(join(dir, 'dovecot.conf'), config(dir, pop3Port, pop3sPort));
+    const ports = {
+      pop3: await freePort(),
+      pop3s: await freePort(),
+      imap: await freePort(),
+      imaps: await freePort(),
+    };
+    writeFileSync(join(dir, 'dovecot.conf'), config(dir, ports, options));
+    if (options.oauth2)
+      writeFileSync(join(dir, 'oauth2.conf.ext'), oauth2Config(options.oauth2.introspectionUrl));
     for (const sub of ['new', 'cur', 'tmp'])
       mkdirSync(join(dir, 'mail', TEST_USER, 'Maildir', sub), { recursive: true });
     execFileSync('chown', ['-R', 'nobody:nogroup', join(dir, 'mail')]);
@@ -138,9 +204,14 @@ export class Dovecot {
     child.stdout?.on('data', (d) => (output += d));
     child.stderr?.on('data', (d) => (output += d));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const dovecot = new Dovecot(dir, pop3Port, pop3sPort, child, exited);
+    const dovecot = new Dovecot(dir, ports, child, exited);
     const deadline = Date.now() + 10_000;
-    while (!(await answers(pop3Port, true)) || !(await answers(pop3sPort, false))) {
+    const up = async () =>
+      (await answers(ports.pop3, true)) &&
+      (await answers(ports.pop3s, false)) &&
+      (await answers(ports.imap, true)) &&
+      (await answers(ports.imaps, false));
+    while (!(await up())) {
       if (child.exitCode !== null || Date.now() > deadline) {
         await dovecot.stop();
         throw new Error(`dovecot did not start (exit ${child.exitCode}):\n${output}\n${dovecot.log()}`);
@@ -163,9 +234,16 @@ export class Dovecot {
     return files;
   }
 
-  /** Message files currently in the maildir (new and cur). */
-  files(): string[] {
-    return ['new', 'cur'].flatMap((sub) => readdirSync(join(this.maildir(), sub)));
+  /** Message files currently in the maildir (new and cur) of INBOX, or of another folder. */
+  files(folder = 'INBOX'): string[] {
+    const base = folder === 'INBOX' ? this.maildir() : join(this.maildir(), `.${folder}`);
+    return ['new', 'cur'].flatMap((sub) => {
+      try {
+        return readdirSync(join(base, sub));
+      } catch {
+        return [];
+      }
+    });
   }
 
   log(): string {

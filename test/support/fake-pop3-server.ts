@@ -41,6 +41,10 @@ export interface FakePop3Options {
    * AUTHORIZATION-to-UPDATE step), `apply-and-drop` after applying them (the reply was lost).
    */
   quit?: 'drop' | 'apply-and-drop';
+  /** SASL mechanisms listed in CAPA and accepted by AUTH (XOAUTH2, OAUTHBEARER). */
+  sasl?: string[];
+  /** Bearer tokens AUTH accepts, and the user each signs in. */
+  tokens?: Record<string, string>;
 }
 
 export interface FakeSession {
@@ -152,6 +156,8 @@ class Conversation {
   private stalled = false;
   private retrs = 0;
   private upgraded: boolean;
+  /** The SASL exchange under way: the mechanism awaiting its payload, or the answer to a JSON challenge. */
+  private sasl: string | null = null;
 
   constructor(
     private readonly fake: FakePop3Server,
@@ -213,6 +219,10 @@ class Conversation {
 
   private handle(line: string): void {
     this.session.commands.push(line);
+    if (this.sasl) {
+      this.send(this.saslStep(line));
+      return;
+    }
     const [verb = '', ...args] = line.split(' ');
     const upper = verb.toUpperCase();
     if (this.fake.options.stallOn === upper) {
@@ -226,7 +236,10 @@ class Conversation {
 
   private reply(verb: string, args: string[]): Reply {
     if (verb === 'QUIT') return this.quit();
-    if (verb === 'CAPA') return ok(`\r\nUSER\r\nUIDL\r\nTOP\r\n${this.upgraded ? '' : 'STLS\r\n'}.`);
+    if (verb === 'CAPA') {
+      const sasl = this.fake.options.sasl?.length ? `SASL ${this.fake.options.sasl.join(' ')}\r\n` : '';
+      return ok(`\r\nUSER\r\nUIDL\r\nTOP\r\n${sasl}${this.upgraded ? '' : 'STLS\r\n'}.`);
+    }
     if (this.drop === null) return this.authorization(verb, args);
     if (verb === 'NOOP') return ok();
     if (verb === 'RSET') {
@@ -273,6 +286,12 @@ class Conversation {
       this.drop = [...this.fake.mailbox];
       return ok(' logged in');
     }
+    if (verb === 'AUTH' && this.fake.options.sasl?.includes((args[0] ?? '').toUpperCase())) {
+      // RFC 5034's two-line form only (Microsoft's): the initial response comes after `+`.
+      if (args.length > 1) return { data: '-ERR initial response not accepted on the AUTH line\r\n' };
+      this.sasl = (args[0] as string).toUpperCase();
+      return { data: '+ \r\n' };
+    }
     if (verb === 'STLS' && !this.upgraded) {
       // Wrap at once after the reply's last byte, before the client's ClientHello can be read as text.
       const upgrade = () => {
@@ -287,6 +306,29 @@ class Conversation {
       };
     }
     return { data: '-ERR not allowed now\r\n' };
+  }
+
+  private saslStep(line: string): string {
+    const step = this.sasl;
+    this.sasl = null;
+    if (step === 'challenge') return '-ERR [AUTH] Authentication failed.\r\n';
+    const fields = Buffer.from(line, 'base64').toString('utf8').split('\x01');
+    const user =
+      step === 'XOAUTH2'
+        ? fields.find((f) => f.startsWith('user='))?.slice(5)
+        : /^n,a=([^,]*),/
+            .exec(fields[0] ?? '')?.[1]
+            ?.replace(/=2C/g, ',')
+            .replace(/=3D/g, '=');
+    const token = fields.find((f) => f.startsWith('auth=Bearer '))?.slice('auth=Bearer '.length);
+    if (user && token && this.fake.options.tokens?.[token] === user) {
+      this.drop = [...this.fake.mailbox];
+      return '+OK signed in\r\n';
+    }
+    // As Google and dovecot do: a base64 JSON error as a challenge, which the client must answer.
+    this.sasl = 'challenge';
+    const error = { status: '401', schemes: 'bearer', scope: 'https://mail.google.com/' };
+    return `+ ${Buffer.from(JSON.stringify(error)).toString('base64')}\r\n`;
   }
 
   private quit(): Reply {

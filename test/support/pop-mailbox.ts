@@ -1,3 +1,4 @@
+import { withMailboxDefaults } from '../../lambdas/core/mailbox/mailbox-defaults.js';
 import type { MailboxSettings } from '../../lambdas/core/settings.js';
 import { TEST_PASSWORD, TEST_USER } from './fake-pop3-server.js';
 
@@ -5,7 +6,7 @@ import { TEST_PASSWORD, TEST_USER } from './fake-pop3-server.js';
 export function popMailbox(
   at: Pick<MailboxSettings, 'host' | 'port'> & Partial<MailboxSettings>,
 ): MailboxSettings {
-  return {
+  return withMailboxDefaults({
     uuid: '5e1f0000-0000-4000-8000-000000000001',
     enabled: true,
     type: 'pop',
@@ -17,5 +18,12 @@ export function popMailbox(
     scan_interval: '1m',
     max_per_scan: 50,
     ...at,
-  };
+  });
+}
+
+/** An IMAP mailbox setting for the test user on a loopback server (dovecot). */
+export function imapMailbox(
+  at: Pick<MailboxSettings, 'host' | 'port'> & Partial<MailboxSettings>,
+): MailboxSettings {
+  return popMailbox({ uuid: '5e1f0000-0000-4000-8000-0000000000a1', type: 'imap', ...at });
 }

@@ -1,4 +1,5 @@
 import { BounceError } from '../../core/errors.js';
+import type { MailboxStage } from '../../core/mailbox/mailbox-error.js';
 
 /**
  * Why a POP3 session failed. The scanner treats them differently: `auth` is a settings problem to
@@ -18,6 +19,8 @@ export class Pop3Error extends BounceError {
   readonly serverText?: string;
   /** An RFC 2449 / RFC 3206 response code such as `AUTH`, `IN-USE` or `SYS/TEMP`. */
   readonly responseCode?: string;
+  /** Where signing in failed, set by the mailbox client for the connection test. */
+  stage?: MailboxStage;
 
   constructor(
     code: Pop3ErrorCode,

@@ -14,6 +14,7 @@ import {
   type Status,
   type UidlEntry,
 } from './responses.js';
+import { challengeStatus, type OAuthMechanism } from './sasl.js';
 import { openSocket, type PendingSocket, type TransportOptions, upgradeSocket } from './transport.js';
 
 export type { ListEntry, UidlEntry } from './responses.js';
@@ -94,6 +95,39 @@ export class Pop3Client {
       this.secrets = password === '' ? [] : [password];
       await this.simple('USER', user);
       await this.simple('PASS', password);
+    });
+  }
+
+  /**
+   * SASL OAuth sign-in in POP3's two-line form (RFC 5034), which Microsoft requires: `AUTH XOAUTH2`,
+   * the server's `+`, then the base64 initial response. A JSON error challenge is answered with an
+   * empty line for XOAUTH2 (`AQ==`, i.e. \x01, for OAUTHBEARER per RFC 7628) and reported as `auth`.
+   * The token is never logged, and is removed from any server text kept in an error.
+   */
+  authenticate(mechanism: OAuthMechanism, initialResponse: string, token: string): Promise<void> {
+    return this.run(async () => {
+      this.secrets = [initialResponse, token].filter(Boolean);
+      this.send('AUTH', mechanism);
+      let line = await this.rawLine('AUTH');
+      if (/^\+(?!OK)/.test(line)) {
+        this.socket.write(`${initialResponse}\r\n`);
+        line = await this.rawLine('AUTH');
+      }
+      let detail = '';
+      if (/^\+(?!OK)/.test(line)) {
+        const status = challengeStatus(line.slice(1).trim());
+        detail = status ? ` (status ${status})` : '';
+        this.socket.write(mechanism === 'XOAUTH2' ? '\r\n' : 'AQ==\r\n');
+        line = await this.rawLine('AUTH');
+      }
+      const status = parseStatus(Buffer.from(line), 'AUTH', this.redact);
+      if (status.ok) return;
+      const refused = refusal('PASS', status, this.redact);
+      throw new Pop3Error(refused.code, `${refused.message}${detail}`, {
+        command: 'AUTH',
+        serverText: refused.serverText,
+        responseCode: refused.responseCode,
+      });
     });
   }
 
@@ -182,6 +216,10 @@ export class Pop3Client {
     this.socket = pending.socket;
     this.bind(this.socket);
     await pending.ready;
+  }
+
+  private async rawLine(verb: string): Promise<string> {
+    return (await this.read(`reply to ${verb}`)).toString('utf8').replace(/\r?\n$/, '');
   }
 
   private async status(verb: string): Promise<Status> {

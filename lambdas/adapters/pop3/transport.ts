@@ -54,15 +54,21 @@ function settle(
     const onTcp = () => {
       tcpUp = true;
     };
+    // `command` says which step failed (`CONNECT` or `TLS`), for the connection test's stage.
+    const step = () => (tcpUp && event === 'secureConnect' ? 'TLS' : 'CONNECT');
     const onError = (cause: Error) => {
-      const code = tcpUp && event === 'secureConnect' ? 'tls' : 'connection';
+      const code = step() === 'TLS' ? 'tls' : 'connection';
       const what = code === 'tls' ? 'TLS handshake with' : 'cannot connect to';
-      fail(new Pop3Error(code, `${what} ${where} failed: ${cause.message}`, { cause }));
+      fail(new Pop3Error(code, `${what} ${where} failed: ${cause.message}`, { cause, command: step() }));
     };
     const onClose = () => onError(new Error('connection closed'));
     const timer = setTimeout(() => {
       const what = tcpUp ? 'TLS handshake with' : 'connecting to';
-      fail(new Pop3Error('timeout', `${what} ${where} timed out after ${options.timeoutMs} ms`));
+      fail(
+        new Pop3Error('timeout', `${what} ${where} timed out after ${options.timeoutMs} ms`, {
+          command: tcpUp ? 'TLS' : 'CONNECT',
+        }),
+      );
     }, options.timeoutMs);
     const onReady = () => {
       cleanup();

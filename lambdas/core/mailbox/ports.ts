@@ -1,21 +1,26 @@
 import type { Reason } from '../reasons.js';
 import type { MailboxSettings } from '../settings.js';
 
-/** What a session needs of a mailbox's settings. */
+/** What a session needs of a mailbox's settings (the IMAP and OAuth2 fields default as in settings). */
 export type MailboxConnection = Pick<
   MailboxSettings,
   'host' | 'port' | 'tls' | 'tls_skip_verify' | 'auth_protocol' | 'username' | 'password'
->;
+> &
+  Partial<Pick<MailboxSettings, 'uuid' | 'type' | 'oauth2' | 'folder' | 'after_processing' | 'move_to'>> & {
+    /** For `auth_protocol: oauth2`: the bearer token to sign in with (never logged). */
+    access_token?: string;
+  };
 
 export interface MailboxMessage {
-  /** Stable across sessions (POP3 UIDL). */
+  /** Stable across sessions: the POP3 UIDL, or the IMAP folder, UIDVALIDITY and UID. */
   uid: string;
   /** Size in bytes as the server reports it, before fetching (RFC 1939 LIST). */
   size: number;
 }
 
 /**
- * Why a session failed, as the connector's errors say in their `code` (the POP3 adapter's Pop3Error):
+ * Why a session failed, as the connector's errors say in their `code` (the POP3 adapter's Pop3Error;
+ * an IMAP MailboxError carries `timeout` when the scan's time ran out, else its `stage`):
  * `auth` the server refused the credentials, `server` it refused one command, `protocol` it broke the
  * protocol, `connection`, `tls` and `timeout` the network or the server's silence.
  */
@@ -32,18 +37,23 @@ export interface SessionLimits {
 /**
  * One logged-in session. Nothing is removed from the server before `commit`; a session that ends any
  * other way (`close`, a crash, a timeout) leaves every message in place. Methods reject with a
- * BounceError of kind `internal` (the POP3 adapter's Pop3Error, whose `code` tells why).
+ * BounceError of kind `internal`; a failed `open` says at which stage it failed (`stageOf`).
  */
 export interface MailboxSession {
   /** The messages on the server when the session began, oldest first. */
   list(): Promise<MailboxMessage[]>;
-  /** The message's exact bytes. */
-  fetch(uid: string): Promise<Uint8Array>;
-  /** Marks the message for deletion at `commit`. */
-  delete(uid: string): Promise<void>;
+  /** The message's exact bytes; null when it left the server since the listing. */
+  fetch(uid: string): Promise<Uint8Array | null>;
   /**
-   * Applies the deletions and ends the session (POP3 QUIT). Rejects if the server did not confirm: it
-   * may then have applied all, some or none of them.
+   * Marks the message to leave the folder at `commit`: deleted, or moved to `move_to` for an IMAP
+   * mailbox with `after_processing: move`.
+   */
+  delete(uid: string): Promise<void>;
+  /** How many messages the mailbox holds, read without fetching any (STAT and UIDL, or EXAMINE). */
+  count(): Promise<number>;
+  /**
+   * Applies the deletions (or moves) and ends the session (POP3 QUIT; IMAP MOVE or UID EXPUNGE).
+   * Rejects if the server did not confirm: it may then have applied all, some or none of them.
    */
   commit(): Promise<void>;
   /** Ends the session without deleting anything. Safe to call at any time, more than once. */
@@ -51,7 +61,7 @@ export interface MailboxSession {
 }
 
 export interface MailboxConnector {
-  /** Connects and logs in; rejects with code `auth` when the server refuses the credentials. */
+  /** Connects and logs in; rejects with stage `auth` when the server refuses the credentials. */
   open(mailbox: MailboxConnection, limits?: SessionLimits): Promise<MailboxSession>;
 }
 

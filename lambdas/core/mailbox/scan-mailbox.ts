@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { BounceInput } from '../bounce.js';
 import { typeForReason } from '../classify.js';
 import { correlate } from '../providers/correlation.js';
 import { type RecordDeps, recordBounce } from '../record-bounce.js';
 import type { BounceSettings, MailboxSettings } from '../settings.js';
+import { stageOf } from './mailbox-error.js';
 import type {
   MailboxConnector,
   MailboxSession,
@@ -33,18 +35,35 @@ export interface ScanOptions {
 
 export const MAX_ATTEMPTS = 3;
 
+/** The bounce's `source`: `pop3:<user>@<host>`, or `imap:<user>@<host>/<folder>`. */
 export function mailboxSource(mailbox: MailboxSettings): string {
-  return `pop3:${mailbox.username ? `${mailbox.username}@` : ''}${mailbox.host}`;
+  const at = `${mailbox.username ? `${mailbox.username}@` : ''}${mailbox.host}`;
+  return mailbox.type === 'imap' ? `imap:${at}/${mailbox.folder}` : `pop3:${at}`;
+}
+
+/**
+ * What identifies a message across sessions, folders and protocols: its Message-ID, else the SHA-256
+ * of its bytes. Event keys keep the `pop3:` prefix for IMAP too, so a message seen again after a
+ * changed UIDVALIDITY or a switch of the mailbox's type counts once.
+ */
+export function messageKey(parsed: ParsedMail, raw: Uint8Array): string {
+  return parsed.message_id ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
 type Verdict = 'delete' | 'unattributed' | 'kept';
-type Fetched = { raw: Uint8Array } | { error: unknown };
+/** `raw` null: the message left the server since the listing (another client took it). */
+type Fetched = { raw: Uint8Array | null } | { error: unknown };
 
 /** The bounces a parsed message asks to record (failed recipients, or the complainants). */
-export function bouncesOf(parsed: ParsedMail, uid: string, mailbox: MailboxSettings): BounceInput[] {
+export function bouncesOf(
+  parsed: ParsedMail,
+  uid: string,
+  mailbox: MailboxSettings,
+  raw: Uint8Array,
+): BounceInput[] {
   const complaint = parsed.kind === 'feedback';
   const failed = complaint ? parsed.recipients : parsed.recipients.filter((r) => r.action === 'failed');
-  const messageKey = parsed.message_id ?? `uid:${mailbox.uuid}:${uid}`;
+  const key = messageKey(parsed, raw);
   return failed.map((r) => ({
     email: r.email,
     type: complaint
@@ -65,9 +84,18 @@ export function bouncesOf(parsed: ParsedMail, uid: string, mailbox: MailboxSetti
       ...(parsed.original_message_id ? { original_message_id: parsed.original_message_id } : {}),
       ...(parsed.feedback_type ? { feedback_type: parsed.feedback_type } : {}),
     }),
-    event_key: `pop3:${messageKey}:${r.email}`,
+    event_key: `pop3:${key}:${r.email}`,
     resolve_by: 'email' as const,
   }));
+}
+
+/**
+ * Processed messages the server confirmed removing from the folder: deleted, or (IMAP
+ * `after_processing: move`) moved.
+ */
+function countRemoved(report: ScanReport, mailbox: MailboxSettings, count: number): void {
+  if (mailbox.after_processing === 'move') report.moved = count;
+  else report.deleted = count;
 }
 
 /** Records what a message says and decides whether it may leave the server (DESIGN §7). */
@@ -76,6 +104,7 @@ async function handle(
   settings: BounceSettings,
   mailbox: MailboxSettings,
   uid: string,
+  raw: Uint8Array,
   parsed: ParsedMail,
   report: ScanReport,
 ): Promise<Verdict> {
@@ -84,7 +113,7 @@ async function handle(
     report.ignored++;
     return 'delete';
   }
-  const bounces = bouncesOf(parsed, uid, mailbox);
+  const bounces = bouncesOf(parsed, uid, mailbox, raw);
   if (parsed.recipients.length === 0) return 'unattributed';
   // Delayed recipients are deferrals, also beside failed ones in the same report: counted, not recorded.
   report.deferred += parsed.recipients.filter((r) => r.action === 'delayed').length;
@@ -101,12 +130,19 @@ async function handle(
   return 'delete';
 }
 
-/** The alarm kind of an error that ended a scan, from the connector's `code` (MailboxErrorCode). */
+/**
+ * The alarm kind of an error that ended a scan, from the connector's `code` (MailboxErrorCode), else
+ * from the sign-in stage it failed at (IMAP and OAuth2 errors say where rather than why).
+ */
 export function failureOf(error: unknown): ScanFailure {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === 'auth') return 'login';
   if (code === 'connection' || code === 'tls' || code === 'timeout') return 'connection';
   if (code === 'protocol' || code === 'server') return 'protocol';
+  const stage = stageOf(error);
+  if (stage === 'auth' || stage === 'token') return 'login';
+  if (stage === 'dns' || stage === 'connect' || stage === 'tls' || stage === 'greeting') return 'connection';
+  if (stage === 'folder') return 'protocol';
   return 'internal';
 }
 
@@ -127,14 +163,16 @@ async function fail(
 }
 
 /**
- * One scan of one mailbox: lease it, list by UIDL, fetch up to `max_per_scan` new messages, parse,
- * record, and DELE only what was durably recorded or is safe to drop (auto-replies, delivered and
- * delayed notices). Human mail and unattributable bounces stay untouched and are not fetched again;
- * a message that keeps failing is skipped as `stuck` after 3 attempts. Deletions take effect only at
- * a clean QUIT, so a dropped connection deletes nothing, and event keys keep the re-fetch from
- * counting twice. A message counts as deleted only once QUIT succeeded; when QUIT fails the server may
- * or may not have deleted what was marked, so those messages are reported as `deletions_uncertain` and
- * remembered as `deleting`: a later scan that still finds them deletes them without fetching them.
+ * One scan of one mailbox: lease it, list (POP3 UIDL; IMAP folder, UIDVALIDITY and UID), fetch up to
+ * `max_per_scan` new messages, parse, record, and mark for removal only what was durably recorded or
+ * is safe to drop (auto-replies, delivered and delayed notices). Human mail and unattributable bounces
+ * stay untouched and are not fetched again; a message that keeps failing is skipped as `stuck` after 3
+ * attempts. Removals (POP3 DELE, IMAP delete or move) take effect only at the commit (a clean QUIT; the
+ * IMAP MOVE or EXPUNGE at the end), so a dropped connection removes nothing, and event keys keep the
+ * re-fetch from counting twice. A message counts as deleted or moved only once the commit succeeded;
+ * when it fails the server may or may not have removed what was marked, so those messages are reported
+ * as `deletions_uncertain` and remembered as `deleting`: a later scan that still finds them removes
+ * them without fetching them.
  */
 export async function scanMailbox(
   deps: ScanDeps,
@@ -150,7 +188,7 @@ export async function scanMailbox(
     return { ...report, locked: true };
   }
   let session: MailboxSession | undefined;
-  // DELE'd in this session: deleted only once QUIT succeeds.
+  // DELE'd (or, IMAP, chosen to move or delete) in this session: removed only once the commit succeeds.
   const marked: string[] = [];
   try {
     const limits = options.finishBy
@@ -166,7 +204,7 @@ export async function scanMailbox(
       [...states.keys()].filter((uid) => !onServer.has(uid)),
     );
     const open = session;
-    // Settled earlier, but their QUIT failed and the server kept them: delete without fetching again.
+    // Settled earlier, but their commit failed and the server kept them: remove without fetching again.
     for (const { uid } of listing) {
       if (states.get(uid)?.status !== 'deleting') continue;
       await open.delete(uid);
@@ -210,9 +248,15 @@ export async function scanMailbox(
       // RETR of the next message runs while this one is recorded: the mail server and the table
       // work at once. Nothing else is sent on the connection until that RETR has answered.
       pending = readNext();
+      const raw = got.raw;
+      if (raw === null) {
+        // Gone since the listing: nothing to record or remove, and no failed attempt either.
+        report.fetched--;
+        continue;
+      }
       let verdict: Verdict | undefined;
       try {
-        verdict = await handle(deps, settings, mailbox, uid, await deps.parse(got.raw), report);
+        verdict = await handle(deps, settings, mailbox, uid, raw, await deps.parse(raw), report);
       } catch (error) {
         await fail(deps, box, uid, prior, error, report);
       }
@@ -240,7 +284,7 @@ export async function scanMailbox(
       }
       throw error;
     }
-    report.deleted = marked.length;
+    countRemoved(report, mailbox, marked.length);
     await deps.state.setLastScan(box, now().toISOString());
   } catch (error) {
     session?.close();

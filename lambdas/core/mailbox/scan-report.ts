@@ -13,12 +13,21 @@ export interface ScanReport {
   /** Auto-replies, delivered/relayed notices and deferrals (delayed recipients): deleted, not recorded. */
   ignored: number;
   deferred: number;
-  /** Messages the server confirmed deleting (POP3 applies deletions at QUIT, and answered +OK to it). */
+  /**
+   * Messages the server confirmed deleting (POP3 applies deletions at QUIT, and answered +OK to it;
+   * IMAP at the end of the scan, confirmed by the server's tagged OK to the EXPUNGE).
+   */
   deleted: number;
   /**
-   * Messages marked for deletion whose QUIT failed (no answer, or -ERR): the server may have deleted
-   * them or not. They are not in `deleted`; a later scan deletes those still there without counting
-   * them again.
+   * Processed messages moved to the IMAP mailbox's `move_to` folder instead of deleted, counted once
+   * the server confirmed the MOVE (or COPY and EXPUNGE).
+   */
+  moved: number;
+  /**
+   * Messages marked for deletion (or a move) whose commit failed (POP3 QUIT without an answer or with
+   * -ERR; IMAP SELECT, MOVE or EXPUNGE failed or went unanswered): the server may have removed them or
+   * not. They are in neither `deleted` nor `moved`; a later scan removes those still there without
+   * counting them again.
    */
   deletions_uncertain: number;
   /** Human mail and mail that fits no rule: left on the server, not fetched again. */
@@ -37,9 +46,9 @@ export interface ScanReport {
 }
 
 /**
- * `login`: the server refused the credentials (a settings problem); `connection`: unreachable, TLS,
- * dropped or silent; `protocol`: the server broke POP3 or refused a command; `internal`: our side
- * (storage, a bug).
+ * `login`: the server refused the credentials, or the OAuth2 token endpoint refused to issue a token (a
+ * settings problem); `connection`: unreachable, TLS, dropped or silent; `protocol`: the server broke
+ * POP3 or IMAP, refused a command or has no such folder; `internal`: our side (storage, a bug).
  */
 export type ScanFailure = 'login' | 'connection' | 'protocol' | 'internal';
 
@@ -55,6 +64,7 @@ export function emptyReport(mailbox: string): ScanReport {
     ignored: 0,
     deferred: 0,
     deleted: 0,
+    moved: 0,
     deletions_uncertain: 0,
     left: 0,
     unattributed: 0,

@@ -11,14 +11,36 @@ export interface StuckMessage {
 
 /** RFC 1939 §7: a unique-id is 1 to 70 characters in the range 0x21 to 0x7E. */
 const UIDL = /^[\x21-\x7e]{1,70}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a folder name never has one
+const CONTROL = /[\x00-\x1f\x7f]/;
 
+/** An IMAP message's state key: its folder (as in the settings), UIDVALIDITY and UID. */
+function isImapKey(uid: string): boolean {
+  const parts = uid.split(':');
+  if (parts.length < 3) return false;
+  const id = parts.pop() as string;
+  const validity = parts.pop() as string;
+  const folder = parts.join(':');
+  return (
+    /^\d{1,10}$/.test(id) &&
+    /^\d{1,20}$/.test(validity) &&
+    folder.length > 0 &&
+    folder.length <= 1000 &&
+    !CONTROL.test(folder)
+  );
+}
+
+/** The message named by the `uid` parameter: a POP3 UIDL, or an IMAP `folder:UIDVALIDITY:UID`. */
 export function checkUid(uid: string): string {
-  if (!UIDL.test(uid))
-    throw new ValidationError('uid', 'must be a POP3 unique-id: 1 to 70 printable characters');
+  if (!UIDL.test(uid) && !isImapKey(uid))
+    throw new ValidationError(
+      'uid',
+      'must be a POP3 unique-id (1 to 70 printable characters) or an IMAP folder:UIDVALIDITY:UID',
+    );
   return uid;
 }
 
-/** The mailbox's stuck messages, in UIDL order of their state keys. */
+/** The mailbox's stuck messages, in the order of their state keys (UIDL, or folder:UIDVALIDITY:UID). */
 export async function stuckMessages(state: MailboxStateStore, mailbox: string): Promise<StuckMessage[]> {
   const out: StuckMessage[] = [];
   for (const [uid, s] of await state.states(mailbox)) {

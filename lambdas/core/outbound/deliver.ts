@@ -80,7 +80,7 @@ export function deliverWebhook(deps: SinkDeps, hook: WebhookSink, doc: EventDocu
 }
 
 function apiUrl(base: string, path: string): string {
-  // Trailing slashes trimmed by a loop: a pattern anchored at the end retries from every slash.
+  // A loop, not /\/+$/: that pattern is quadratic on a long run of slashes followed by another character.
   let end = base.length;
   while (end > 0 && base[end - 1] === '/') end--;
   return `${base.slice(0, end)}${path}`;

@@ -35,7 +35,7 @@ describe('Pop3MailboxClient', () => {
       { uid: 'AAA', size: DOTS.length },
       { uid: 'BBB', size: NO_FINAL_CRLF.length },
     ]);
-    expect(Buffer.from(await session.fetch('AAA')).equals(DOTS)).toBe(true);
+    expect(Buffer.from((await session.fetch('AAA')) as Uint8Array).equals(DOTS)).toBe(true);
     await session.delete('AAA');
     expect(server.mailbox.map((m) => m.uid)).toEqual(['AAA', 'BBB']);
     await session.commit();
@@ -59,7 +59,7 @@ describe('Pop3MailboxClient', () => {
     const session = await client.open(mailbox(server));
     await session.list();
     await expect(session.fetch('ZZZ')).rejects.toMatchObject({ name: 'Pop3Error', code: 'server' });
-    expect(Buffer.from(await session.fetch('BBB')).toString()).toBe(`${NO_FINAL_CRLF}\r\n`);
+    expect(Buffer.from((await session.fetch('BBB')) as Uint8Array).toString()).toBe(`${NO_FINAL_CRLF}\r\n`);
     await session.commit();
   });
 

@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbMailboxState } from '../../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
 import { Pop3MailboxClient } from '../../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { parseBounce } from '../../../lambdas/core/mail/parse-bounce.js';
-import { type ScanDeps, scanMailbox } from '../../../lambdas/core/mailbox/scan-mailbox.js';
+import { MailboxError, type MailboxStage } from '../../../lambdas/core/mailbox/mailbox-error.js';
+import type { MailboxErrorCode } from '../../../lambdas/core/mailbox/ports.js';
+import { failureOf, type ScanDeps, scanMailbox } from '../../../lambdas/core/mailbox/scan-mailbox.js';
 import {
   type BounceSettings,
   effectiveSettings,
@@ -198,6 +200,19 @@ describe('scanMailbox over a POP3 server and dynalite', () => {
     it('a server that breaks the protocol is a protocol failure', async () => {
       await serve({ messages: [eml('qmail.eml')], replies: { UIDL: '+OK\r\nnot-a-number uid\r\n.' } });
       expect(await scan()).toMatchObject({ failure: 'protocol' });
+    });
+
+    it('IMAP and OAuth2 errors, which say where they failed, map by their stage and code', () => {
+      const at = (stage: MailboxStage | null, code?: MailboxErrorCode) =>
+        failureOf(new MailboxError(stage, 'failed', code ? { code } : undefined));
+      expect([at('auth'), at('token'), at('token', 'connection')]).toEqual(['login', 'login', 'connection']);
+      expect([at('dns'), at('connect'), at('tls'), at('greeting')]).toEqual(Array(4).fill('connection'));
+      expect([at('folder'), at(null, 'server'), at(null, 'timeout'), at(null)]).toEqual([
+        'protocol',
+        'protocol',
+        'connection',
+        'internal',
+      ]);
     });
 
     it('a scan that succeeds names no failure', async () => {
