@@ -194,9 +194,24 @@ export async function recordBounce(
     await deps.subscribers.erase(found.email);
     return { ...TOMBSTONED };
   }
-  const { bounce, duplicate, subscriber: sub, created } = stored;
-  if (!duplicate) await deps.stats?.increment(bounce);
+  // The statistics counter needs nothing of steps 3-4 nor they of it: it runs beside them, so it adds
+  // a request but no round trip. Both are awaited, and an error of step 3 comes first.
+  const counting = stored.duplicate ? undefined : deps.stats?.increment(stored.bounce);
+  const [reacted, counted] = await Promise.allSettled([react(deps, settings, stored, nowDate), counting]);
+  if (reacted.status === 'rejected') throw reacted.reason;
+  if (counted.status === 'rejected') throw counted.reason;
+  return reacted.value;
+}
 
+/** Steps 3 and 4 for a stored bounce: publish it where a sink wants it, count, fire, emit. */
+async function react(
+  deps: RecordDeps,
+  settings: BounceSettings,
+  stored: Stored,
+  nowDate: Date,
+): Promise<RecordResult> {
+  const now = nowDate.toISOString();
+  const { bounce, duplicate, subscriber: sub, created } = stored;
   const result: RecordResult = { id: bounce.id, duplicate, action: 'none', tombstoned: false };
   // Only when a sink wants every bounce (DESIGN §10); a repeat re-publishes the same event id.
   if (wantsEveryBounce(settings, bounce.type))

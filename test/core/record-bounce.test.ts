@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bounceToItem } from '../../lambdas/adapters/dynamodb/bounce-item.js';
+import { DynamoDbStatsStore } from '../../lambdas/adapters/dynamodb/dynamodb-stats-store.js';
 import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import type { BounceInput } from '../../lambdas/core/bounce.js';
@@ -284,6 +285,26 @@ describe('recordBounce', () => {
       );
       expect(fresh.requests).toBeLessThanOrEqual(5);
       expect(fresh.roundTrips).toBeLessThanOrEqual(4);
+    });
+
+    it('the statistics counter adds its request but no round trip', async () => {
+      deps = { ...deps, stats: new DynamoDbStatsStore(table.db, table.tableName) };
+      await recordBounce(deps, softCounted, bounce({ type: 'soft' }));
+      const known = await measured(
+        softCounted,
+        bounce({ type: 'soft', event_key: 'k-stat', created_at: AT }),
+      );
+      expect(known.requests).toBeLessThanOrEqual(3 + 1);
+      expect(known.roundTrips).toBeLessThanOrEqual(3);
+      const fresh = await measured(
+        softCounted,
+        bounce({ email: 'stat-new@example.com', type: 'soft', event_key: 'k-stat-new', created_at: AT }),
+      );
+      expect(fresh.requests).toBeLessThanOrEqual(5 + 1);
+      expect(fresh.roundTrips).toBeLessThanOrEqual(3);
+      // Both were counted, on the day of their event.
+      const days = await (deps.stats as DynamoDbStatsStore).read(['2026-11-29']);
+      expect(days.get('2026-11-29')).toBeDefined();
     });
 
     it('a subscriber whose action already fired costs no count', async () => {
