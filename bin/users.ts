@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { FileUserStore } from '../lambdas/adapters/file-user-store.js';
+import { PERMISSIONS } from '../lambdas/core/access/permissions.js';
 import { BounceError } from '../lambdas/core/errors.js';
-import { PERMISSIONS } from '../lambdas/core/permissions.js';
 import { usersFilePath } from './local/users-file.js';
 
 const USAGE = `usage:

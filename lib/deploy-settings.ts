@@ -1,7 +1,7 @@
 import { BounceError } from '../lambdas/core/errors.js';
-import { type BounceSettings, effectiveSettings } from '../lambdas/core/settings.js';
-import { splitSecrets } from '../lambdas/core/settings-secrets.js';
-import { validateSettings } from '../lambdas/core/settings-validation.js';
+import { type BounceSettings, effectiveSettings } from '../lambdas/core/settings/settings.js';
+import { splitSecrets } from '../lambdas/core/settings/settings-secrets.js';
+import { validateSettings } from '../lambdas/core/settings/settings-validation.js';
 
 type DeepPartial<T> = T extends readonly unknown[]
   ? T

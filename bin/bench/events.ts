@@ -1,4 +1,4 @@
-import type { BounceType } from '../../lambdas/core/bounce.js';
+import type { BounceType } from '../../lambdas/core/bounces/bounce.js';
 import type { HttpEvent } from '../../lambdas/handlers/http/types.js';
 
 export const WEBHOOK_PATH = '/webhooks/bounce';

@@ -12,7 +12,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { bounceToItem } from '../../lambdas/adapters/dynamodb/bounce-item.js';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
-import type { Bounce } from '../../lambdas/core/bounce.js';
+import type { Bounce } from '../../lambdas/core/bounces/bounce.js';
 import { localClientConfig } from '../local/local-dynamodb.js';
 
 const table = process.env.TABLE_NAME as string;

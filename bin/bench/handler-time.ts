@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createMemoryStores } from '../../lambdas/adapters/memory/memory-stores.js';
 import { systemClock } from '../../lambdas/adapters/system-clock.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
-import { effectiveSettings } from '../../lambdas/core/settings.js';
+import { effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import { httpFunction } from '../../lambdas/handlers/http/http-function.js';
 import type { HttpEvent, HttpResult } from '../../lambdas/handlers/http/types.js';

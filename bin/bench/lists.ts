@@ -11,9 +11,9 @@ import { subscriberToItem } from '../../lambdas/adapters/dynamodb/dynamodb-subsc
 import { SCHEMA_VERSION } from '../../lambdas/adapters/dynamodb/keys.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
-import type { Bounce, BounceType } from '../../lambdas/core/bounce.js';
-import type { BounceQuery } from '../../lambdas/core/bounce-query.js';
-import { bareSubscriber } from '../../lambdas/core/subscriber.js';
+import type { Bounce, BounceType } from '../../lambdas/core/bounces/bounce.js';
+import type { BounceQuery } from '../../lambdas/core/bounces/bounce-query.js';
+import { bareSubscriber } from '../../lambdas/core/subscribers/subscriber.js';
 import { ensureTable, localClientConfig, startDynalite } from '../local/local-dynamodb.js';
 import { markSchema } from '../migrate/migrate-table.js';
 import { formatCount, formatMs, table } from './stats.js';

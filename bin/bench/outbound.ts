@@ -14,11 +14,11 @@ import { LogSuppressionList } from '../../lambdas/adapters/outbound/log-suppress
 import { standardWebhooksSigner } from '../../lambdas/adapters/outbound/standard-webhooks-signer.js';
 import { systemClock } from '../../lambdas/adapters/system-clock.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
-import type { BounceType } from '../../lambdas/core/bounce.js';
+import type { BounceType } from '../../lambdas/core/bounces/bounce.js';
+import { type RecordDeps, recordBounce } from '../../lambdas/core/bounces/record-bounce.js';
 import { dispatchDue } from '../../lambdas/core/outbound/dispatcher.js';
 import { OutboxPublisher } from '../../lambdas/core/outbound/outbox-publisher.js';
-import { type RecordDeps, recordBounce } from '../../lambdas/core/record-bounce.js';
-import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings.js';
+import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { ensureTable, localClientConfig, startDynalite } from '../local/local-dynamodb.js';
 import { startLocalService } from '../local/local-service.js';
 import { table } from './stats.js';

@@ -17,7 +17,7 @@ import type {
 } from '../../lambdas/core/providers/provider.js';
 import { sendgridProvider } from '../../lambdas/core/providers/sendgrid.js';
 import { sesProvider } from '../../lambdas/core/providers/ses.js';
-import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings.js';
+import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpEvent, HttpResult } from '../../lambdas/handlers/http/types.js';
 import { createProviderWebhookHandler } from '../../lambdas/handlers/webhooks/provider-webhook.js';

@@ -8,14 +8,14 @@ import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamod
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { systemClock } from '../../lambdas/adapters/system-clock.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
-import type { BounceInput, BounceType } from '../../lambdas/core/bounce.js';
-import { type RecordDeps, recordBounce } from '../../lambdas/core/record-bounce.js';
+import type { BounceInput, BounceType } from '../../lambdas/core/bounces/bounce.js';
+import { type RecordDeps, recordBounce } from '../../lambdas/core/bounces/record-bounce.js';
 import {
   type Action,
   type ActionRule,
   type BounceSettings,
   effectiveSettings,
-} from '../../lambdas/core/settings.js';
+} from '../../lambdas/core/settings/settings.js';
 import { ensureTable, localClientConfig, startDynalite } from '../local/local-dynamodb.js';
 import { table } from './stats.js';
 

@@ -10,10 +10,10 @@ import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { systemClock } from '../../lambdas/adapters/system-clock.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
+import { recordBounce } from '../../lambdas/core/bounces/record-bounce.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { bouncesOf, scanMailbox } from '../../lambdas/core/mailbox/scan-mailbox.js';
-import { recordBounce } from '../../lambdas/core/record-bounce.js';
-import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/settings.js';
+import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/settings/settings.js';
 import { Dovecot } from '../../test/support/dovecot.js';
 import { TEST_CERT } from '../../test/support/fake-pop3-server.js';
 import { popMailbox } from '../../test/support/pop-mailbox.js';

@@ -4,8 +4,8 @@ import { batchWrite, type WriteRequest } from '../../lambdas/adapters/dynamodb/b
 import { bounceToItem } from '../../lambdas/adapters/dynamodb/bounce-item.js';
 import { DynamoDbStatsStore, STATS_SHARDS } from '../../lambdas/adapters/dynamodb/dynamodb-stats-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
-import type { Bounce } from '../../lambdas/core/bounce.js';
-import { REASONS } from '../../lambdas/core/reasons.js';
+import type { Bounce } from '../../lambdas/core/bounces/bounce.js';
+import { REASONS } from '../../lambdas/core/bounces/reasons.js';
 import { counterNames, statsDay } from '../../lambdas/core/stats/counters.js';
 import { getStats } from '../../lambdas/core/stats/get-stats.js';
 import { ensureTable, localClientConfig, startDynalite } from '../local/local-dynamodb.js';

@@ -96,7 +96,10 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     await client.send(new CreateTableCommand(createTableInput(tableName)));
     // dynalite answers CreateTable while the table is still CREATING and refuses requests to it until
     // a timer flips it to ACTIVE; a caller that writes at once would race that timer.
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 }, { TableName: tableName });
+    await waitUntilTableExists(
+      { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
+      { TableName: tableName },
+    );
     return true;
   } finally {
     client.destroy();

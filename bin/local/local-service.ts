@@ -11,8 +11,8 @@ import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js
 import { EgressHttpClient } from '../../lambdas/adapters/outbound/egress-http-client.js';
 import { LogSuppressionList } from '../../lambdas/adapters/outbound/log-suppression-list.js';
 import { type PlainUser, StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
+import { PERMISSIONS } from '../../lambdas/core/access/permissions.js';
 import type { HttpClient, SuppressionList } from '../../lambdas/core/outbound/ports.js';
-import { PERMISSIONS } from '../../lambdas/core/permissions.js';
 import type { UserStore } from '../../lambdas/core/ports.js';
 import { createApiHandler } from '../../lambdas/handlers/api.js';
 import { createAuthorizer } from '../../lambdas/handlers/authorizer.js';

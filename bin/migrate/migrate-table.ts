@@ -8,7 +8,7 @@ import {
 import { type Item, listAttributes } from '../../lambdas/adapters/dynamodb/bounce-item.js';
 import { isConditionFailure } from '../../lambdas/adapters/dynamodb/client.js';
 import { BOUNCE_PREFIX, keys, SCHEMA_VERSION } from '../../lambdas/adapters/dynamodb/keys.js';
-import type { Bounce } from '../../lambdas/core/bounce.js';
+import type { Bounce } from '../../lambdas/core/bounces/bounce.js';
 
 const LIST_FIELDS = ['all_pk', 'type_pk', 'source_pk', 'campaign_pk'] as const;
 /** Updates in flight per scan segment: enough to keep a segment busy, few enough not to throttle. */

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '../core/errors.js';
-import { CURSOR_KEY_SECRET } from '../core/settings-secrets.js';
-import type { SecretStore } from '../core/settings-service.js';
+import { CURSOR_KEY_SECRET } from '../core/settings/settings-secrets.js';
+import type { SecretStore } from '../core/settings/settings-service.js';
 
 const LABEL = 'stmails-bounce-cursor-v1\n';
 /** How long a container trusts the key it read: containers that raced to make the first key agree within it. */

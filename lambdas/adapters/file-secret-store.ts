@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { SecretValues } from '../core/settings-secrets.js';
-import type { SecretStore } from '../core/settings-service.js';
+import type { SecretValues } from '../core/settings/settings-secrets.js';
+import type { SecretStore } from '../core/settings/settings-service.js';
 
 /** Local stand-in for Secrets Manager: one JSON file readable by its owner only (mode 0600). */
 export class FileSecretStore implements SecretStore {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { sha256Hex } from '../core/authenticate.js';
+import { sha256Hex } from '../core/access/authenticate.js';
+import { isPermission, type Permission } from '../core/access/permissions.js';
 import { ValidationError } from '../core/errors.js';
-import { isPermission, type Permission } from '../core/permissions.js';
 import type { ApiUser, UserStore } from '../core/ports.js';
 
 interface StoredUser {

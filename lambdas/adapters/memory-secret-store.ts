@@ -1,5 +1,5 @@
-import type { SecretValues } from '../core/settings-secrets.js';
-import type { SecretStore } from '../core/settings-service.js';
+import type { SecretValues } from '../core/settings/settings-secrets.js';
+import type { SecretStore } from '../core/settings/settings-service.js';
 
 /** Secrets in process memory: the local server without a data dir, and tests. */
 export class MemorySecretStore implements SecretStore {

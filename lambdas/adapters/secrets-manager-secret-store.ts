@@ -4,8 +4,8 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { InternalError } from '../core/errors.js';
-import type { SecretValues } from '../core/settings-secrets.js';
-import type { SecretStore } from '../core/settings-service.js';
+import type { SecretValues } from '../core/settings/settings-secrets.js';
+import type { SecretStore } from '../core/settings/settings-service.js';
 
 /** Provider and mailbox secrets as one JSON secret in Secrets Manager (the stack creates it). */
 export class SecretsManagerSecretStore implements SecretStore {

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { sha256Hex } from '../core/authenticate.js';
+import { sha256Hex } from '../core/access/authenticate.js';
+import { isPermission } from '../core/access/permissions.js';
 import { InternalError } from '../core/errors.js';
-import { isPermission } from '../core/permissions.js';
 import type { ApiUser, Clock, UserStore } from '../core/ports.js';
 
 /**

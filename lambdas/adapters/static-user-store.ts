@@ -1,4 +1,4 @@
-import { sha256Hex } from '../core/authenticate.js';
+import { sha256Hex } from '../core/access/authenticate.js';
 import type { ApiUser, UserStore } from '../core/ports.js';
 
 export interface PlainUser {

@@ -1,7 +1,7 @@
-import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from './bounce.js';
-import type { BounceFilters, BounceQuery } from './bounce-query.js';
-import type { BounceSettings } from './settings.js';
-import type { ActionHistoryEntry, ListStatus, ReenabledEntry, Subscriber } from './subscriber.js';
+import type { Bounce, BounceType, ListedBounce, SubscriberStatus } from './bounces/bounce.js';
+import type { BounceFilters, BounceQuery } from './bounces/bounce-query.js';
+import type { BounceSettings } from './settings/settings.js';
+import type { ActionHistoryEntry, ListStatus, ReenabledEntry, Subscriber } from './subscribers/subscriber.js';
 
 export interface Clock {
   now(): Date;

@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { SecretsManagerUserStore } from '../adapters/secrets-manager-user-store.js';
 import { systemClock } from '../adapters/system-clock.js';
-import { authenticate } from '../core/authenticate.js';
+import { authenticate } from '../core/access/authenticate.js';
 import { BounceError } from '../core/errors.js';
 import type { UserStore } from '../core/ports.js';
 import { authorizerEnvironment } from './environment.js';

@@ -14,11 +14,15 @@ import { lambdaDispatcherWaker } from '../adapters/outbound/lambda-dispatcher-wa
 import { SecretsManagerSecretStore } from '../adapters/secrets-manager-secret-store.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { ulidIds } from '../adapters/ulid-ids.js';
+import type { RecordDeps } from '../core/bounces/record-bounce.js';
 import { OutboxPublisher } from '../core/outbound/outbox-publisher.js';
 import type { OutboxStore } from '../core/outbound/ports.js';
 import type { EventPublisher } from '../core/ports.js';
-import type { RecordDeps } from '../core/record-bounce.js';
-import { type SecretStore, type SettingsManager, SettingsService } from '../core/settings-service.js';
+import {
+  type SecretStore,
+  type SettingsManager,
+  SettingsService,
+} from '../core/settings/settings-service.js';
 import { countedBounceStore } from '../core/stats/counted-bounce-store.js';
 import { type FunctionEnvironment, functionEnvironment } from './environment.js';
 import type { AuthMode } from './http/permission.js';

@@ -10,7 +10,7 @@ import { OAuth2Tokens, secretStoreRefreshTokens, type TokenEndpoint } from '../c
 import type { MailboxConnector } from '../core/mailbox/ports.js';
 import type { ScanDeps } from '../core/mailbox/scan-mailbox.js';
 import type { Clock } from '../core/ports.js';
-import type { SecretStore } from '../core/settings-service.js';
+import type { SecretStore } from '../core/settings/settings-service.js';
 import { awsSettingsSecrets, awsTable } from './deps.js';
 
 /** Bounce mailboxes (POP3, IMAP): the connector, the parser and the per-mailbox scan state. */

@@ -1,10 +1,10 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import type { RecordDeps } from '../core/bounces/record-bounce.js';
 import { runDueScans } from '../core/mailbox/run-scans.js';
 import type { ScanReport } from '../core/mailbox/scan-report.js';
 import { type ScanMargins, scanTimes } from '../core/mailbox/scan-times.js';
 import type { SettingsSource } from '../core/ports.js';
-import type { RecordDeps } from '../core/record-bounce.js';
 import { awsDeps } from './deps.js';
 import { logger } from './logger.js';
 import { awsMailboxDeps, type MailboxDeps } from './mailbox-deps.js';

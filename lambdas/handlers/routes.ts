@@ -1,4 +1,4 @@
-import type { Permission } from '../core/permissions.js';
+import type { Permission } from '../core/access/permissions.js';
 
 /** The Lambda functions; each serves the routes that name it. */
 export const FUNCTIONS = {

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { recordBounce } from '../core/bounces/record-bounce.js';
 import { DisabledError } from '../core/errors.js';
+import { parseWebhookBounce } from '../core/ingestion/webhook-input.js';
 import type { SettingsSource } from '../core/ports.js';
-import { recordBounce } from '../core/record-bounce.js';
-import { parseWebhookBounce } from '../core/webhook-input.js';
 import { awsDeps, type Deps } from './deps.js';
 import { httpFunction, lazy } from './http/http-function.js';
 import { header, jsonBody, rawBody } from './http/request.js';

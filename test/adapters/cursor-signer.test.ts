@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { ValidationError } from '../../lambdas/core/errors.js';
-import { CURSOR_KEY_SECRET } from '../../lambdas/core/settings-secrets.js';
+import { CURSOR_KEY_SECRET } from '../../lambdas/core/settings/settings-secrets.js';
 
 describe('CursorSigner', () => {
   it('opens what it sealed, and what another container over the same secret sealed', async () => {

@@ -28,6 +28,9 @@ function layerOf(fromFile: string, specifier: string): string | null {
   return top === 'lambdas' ? `lambdas/${layer}` : (top as string);
 }
 
+/** What every concept of the core may use: errors, ports and small value helpers (DESIGN §1). */
+const SHARED_CORE_MODULES = ['errors.ts', 'json-depth.ts', 'ports.ts', 'timestamp.ts', 'uuid.ts'];
+
 const ALLOWED: Record<string, string[]> = {
   'lambdas/core': ['lambdas/core'],
   'lambdas/adapters': ['lambdas/core', 'lambdas/adapters'],
@@ -59,5 +62,13 @@ describe('dependency rule (DESIGN §1)', () => {
   it('the rule sees real imports (guards against a scanner that finds nothing)', () => {
     const handlerImports = sourceFiles(join(LAMBDAS, 'handlers')).flatMap((f) => imports(f));
     expect(handlerImports.some((s) => s.includes('../core/'))).toBe(true);
+  });
+
+  it('the core keeps only shared modules at its top level; every concept has its folder', () => {
+    const top = readdirSync(join(LAMBDAS, 'core'), { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name)
+      .sort();
+    expect(top).toEqual([...SHARED_CORE_MODULES].sort());
   });
 });

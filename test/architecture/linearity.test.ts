@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parseWebhookBounce } from '../../lambdas/core/ingestion/webhook-input.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { forwardemailProvider } from '../../lambdas/core/providers/forwardemail.js';
 import { mapSendgridEvent } from '../../lambdas/core/providers/sendgrid-mapping.js';
 import { mapSesMessage } from '../../lambdas/core/providers/ses-mapping.js';
-import { defaultSettings } from '../../lambdas/core/settings.js';
-import { parseWebhookBounce } from '../../lambdas/core/webhook-input.js';
+import { defaultSettings } from '../../lambdas/core/settings/settings.js';
 import { FakeClock } from '../support/fakes.js';
 import { costRatio, costRatioAsync, hostileText, LINEAR_BOUND } from '../support/linearity.js';
 

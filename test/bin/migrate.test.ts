@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrateTable, schemaVersion } from '../../bin/migrate/migrate-table.js';
 import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
-import type { Bounce } from '../../lambdas/core/bounce.js';
+import type { Bounce } from '../../lambdas/core/bounces/bounce.js';
 import { type TestTable, testTable } from '../support/dynamodb.js';
 
 const CAMPAIGN = 'aaaaaaaa-0000-4000-8000-000000000001';

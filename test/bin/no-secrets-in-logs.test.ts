@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalService } from '../../bin/local/local-service.js';
-import { CURSOR_KEY_SECRET } from '../../lambdas/core/settings-secrets.js';
+import { CURSOR_KEY_SECRET } from '../../lambdas/core/settings/settings-secrets.js';
 import { OAuth2TestServer } from '../support/oauth2-server.js';
 
 const SENDGRID_KEY = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })

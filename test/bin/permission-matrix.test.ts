@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalService, startLocalService } from '../../bin/local/local-service.js';
-import { PERMISSIONS } from '../../lambdas/core/permissions.js';
+import { PERMISSIONS } from '../../lambdas/core/access/permissions.js';
 import { ROUTES } from '../../lambdas/handlers/routes.js';
 
 const SAMPLE: Record<string, string> = {

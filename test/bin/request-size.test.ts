@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalService, startLocalService } from '../../bin/local/local-service.js';
-import { effectiveSettings } from '../../lambdas/core/settings.js';
+import { effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
 import { apiHarness } from '../support/api-harness.js';

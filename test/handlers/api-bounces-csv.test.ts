@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recordBounce } from '../../lambdas/core/record-bounce.js';
-import { effectiveSettings } from '../../lambdas/core/settings.js';
+import { recordBounce } from '../../lambdas/core/bounces/record-bounce.js';
+import { effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { type ApiHarness, apiHarness } from '../support/api-harness.js';
 
 const AWKWARD = [

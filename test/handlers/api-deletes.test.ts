@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BounceInput } from '../../lambdas/core/bounce.js';
-import { recordBounce } from '../../lambdas/core/record-bounce.js';
-import { effectiveSettings } from '../../lambdas/core/settings.js';
+import type { BounceInput } from '../../lambdas/core/bounces/bounce.js';
+import { recordBounce } from '../../lambdas/core/bounces/record-bounce.js';
+import { effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { type ApiHarness, apiHarness } from '../support/api-harness.js';
 
 const settings = effectiveSettings(

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CURSOR_KEY_SECRET, MASK } from '../../lambdas/core/settings-secrets.js';
+import { CURSOR_KEY_SECRET, MASK } from '../../lambdas/core/settings/settings-secrets.js';
 import { type ApiHarness, apiHarness } from '../support/api-harness.js';
 
 const P256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })

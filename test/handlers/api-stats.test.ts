@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbStatsStore, STATS_SHARDS } from '../../lambdas/adapters/dynamodb/dynamodb-stats-store.js';
-import type { BounceInput } from '../../lambdas/core/bounce.js';
-import { type RecordDeps, recordBounce } from '../../lambdas/core/record-bounce.js';
-import { effectiveSettings } from '../../lambdas/core/settings.js';
+import type { BounceInput } from '../../lambdas/core/bounces/bounce.js';
+import { type RecordDeps, recordBounce } from '../../lambdas/core/bounces/record-bounce.js';
+import { effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { countedBounceStore } from '../../lambdas/core/stats/counted-bounce-store.js';
 import { rebuildStats } from '../../lambdas/core/stats/rebuild-stats.js';
 import { type ApiHarness, apiHarness } from '../support/api-harness.js';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { recordBounce } from '../../lambdas/core/record-bounce.js';
-import { effectiveSettings } from '../../lambdas/core/settings.js';
+import { recordBounce } from '../../lambdas/core/bounces/record-bounce.js';
+import { effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { type ApiHarness, apiHarness } from '../support/api-harness.js';
 
 const U1 = '11111111-1111-4111-8111-111111111111';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../../lambdas/core/json-depth.js';
-import { effectiveSettings } from '../../lambdas/core/settings.js';
+import { effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpHandler } from '../../lambdas/handlers/http/types.js';
 import { ROUTES } from '../../lambdas/handlers/routes.js';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsSource } from '../../lambdas/core/ports.js';
-import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings.js';
+import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpEvent, HttpHandler } from '../../lambdas/handlers/http/types.js';
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';

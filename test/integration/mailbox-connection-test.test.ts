@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { testMailboxConnection } from '../../lambdas/core/mailbox/test-connection.js';
-import type { MailboxSettings } from '../../lambdas/core/settings.js';
+import type { MailboxSettings } from '../../lambdas/core/settings/settings.js';
 import { mailboxConnector } from '../../lambdas/handlers/mailbox-deps.js';
 import { Dovecot } from '../support/dovecot.js';
 import { TEST_CERT } from '../support/fake-pop3-server.js';

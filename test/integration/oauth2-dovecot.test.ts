@@ -7,8 +7,8 @@ import { FetchTokenEndpoint } from '../../lambdas/adapters/oauth2/fetch-token-en
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { scanMailbox } from '../../lambdas/core/mailbox/scan-mailbox.js';
 import { testMailboxConnection } from '../../lambdas/core/mailbox/test-connection.js';
-import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/settings.js';
-import { oauth2SecretKey } from '../../lambdas/core/settings-secrets.js';
+import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/settings/settings.js';
+import { oauth2SecretKey } from '../../lambdas/core/settings/settings-secrets.js';
 import { mailboxConnector } from '../../lambdas/handlers/mailbox-deps.js';
 import { Dovecot } from '../support/dovecot.js';
 import { recordDepsOver, testTable } from '../support/dynamodb.js';

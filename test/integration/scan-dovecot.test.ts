@@ -5,7 +5,7 @@ import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-m
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { scanMailbox } from '../../lambdas/core/mailbox/scan-mailbox.js';
-import { effectiveSettings } from '../../lambdas/core/settings.js';
+import { effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import { Dovecot } from '../support/dovecot.js';
 import { recordDepsOver, type TestTable, testTable } from '../support/dynamodb.js';
 import { TEST_CERT } from '../support/fake-pop3-server.js';

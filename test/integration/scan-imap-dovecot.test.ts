@@ -6,7 +6,7 @@ import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-m
 import { ImapMailboxClient } from '../../lambdas/adapters/imap/imap-mailbox-client.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { type ScanDeps, scanMailbox } from '../../lambdas/core/mailbox/scan-mailbox.js';
-import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/settings.js';
+import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/settings/settings.js';
 import { Dovecot } from '../support/dovecot.js';
 import { recordDepsOver, type TestTable, testTable } from '../support/dynamodb.js';
 import { TEST_CERT, TEST_PASSWORD, TEST_USER } from '../support/fake-pop3-server.js';

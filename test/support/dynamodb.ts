@@ -8,8 +8,8 @@ import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bo
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
+import type { RecordDeps } from '../../lambdas/core/bounces/record-bounce.js';
 import type { Clock } from '../../lambdas/core/ports.js';
-import type { RecordDeps } from '../../lambdas/core/record-bounce.js';
 import { FakeClock, RecordingPublisher } from './fakes.js';
 
 export interface TestTable {

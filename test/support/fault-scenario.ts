@@ -6,8 +6,8 @@ import { DynamoDbSettingsRepository } from '../../lambdas/adapters/dynamodb/dyna
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
-import type { BounceType } from '../../lambdas/core/bounce.js';
-import { SettingsService } from '../../lambdas/core/settings-service.js';
+import type { BounceType } from '../../lambdas/core/bounces/bounce.js';
+import { SettingsService } from '../../lambdas/core/settings/settings-service.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import { createWebhookBounceHandler } from '../../lambdas/handlers/webhook-bounce.js';
 import { apiEvent } from './events.js';

@@ -1,5 +1,5 @@
 import { withMailboxDefaults } from '../../lambdas/core/mailbox/mailbox-defaults.js';
-import type { MailboxSettings } from '../../lambdas/core/settings.js';
+import type { MailboxSettings } from '../../lambdas/core/settings/settings.js';
 import { TEST_PASSWORD, TEST_USER } from './fake-pop3-server.js';
 
 /** A POP3 mailbox setting for the test user on a loopback server (the fake, or dovecot). */

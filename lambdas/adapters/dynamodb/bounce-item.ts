@@ -1,4 +1,4 @@
-import type { Bounce } from '../../core/bounce.js';
+import type { Bounce } from '../../core/bounces/bounce.js';
 import { BOUNCE_PREFIX, keys, listKeys, shardOf } from './keys.js';
 
 export type Item = Record<string, unknown>;

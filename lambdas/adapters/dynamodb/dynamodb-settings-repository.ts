@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../core/errors.js';
-import type { BounceSettings } from '../../core/settings.js';
-import type { SettingsRepository } from '../../core/settings-service.js';
+import type { BounceSettings } from '../../core/settings/settings.js';
+import type { SettingsRepository } from '../../core/settings/settings-service.js';
 import { isConditionFailure, storage } from './client.js';
 import { keys } from './keys.js';
 

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Bounce } from '../../core/bounce.js';
+import type { Bounce } from '../../core/bounces/bounce.js';
 import { counterNames, type DayCounters, statsDay } from '../../core/stats/counters.js';
 import type { StatsStore } from '../../core/stats/ports.js';
 import { batchGet, batchWrite, type WriteRequest } from './batch.js';

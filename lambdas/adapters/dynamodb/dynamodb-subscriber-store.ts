@@ -8,11 +8,11 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Bounce, BounceType } from '../../core/bounce.js';
-import { claimsOwnKey } from '../../core/bounce-id.js';
+import type { Bounce, BounceType } from '../../core/bounces/bounce.js';
+import { claimsOwnKey } from '../../core/bounces/bounce-id.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
-import type { ReenabledEntry, Subscriber } from '../../core/subscriber.js';
+import type { ReenabledEntry, Subscriber } from '../../core/subscribers/subscriber.js';
 import { batchDelete, batchGet } from './batch.js';
 import type { Item } from './bounce-item.js';
 import { isConditionFailure, storage } from './client.js';

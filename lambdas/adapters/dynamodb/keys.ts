@@ -1,5 +1,5 @@
-import type { Bounce, BounceType } from '../../core/bounce.js';
-import { emailHash } from '../../core/record-bounce.js';
+import type { Bounce, BounceType } from '../../core/bounces/bounce.js';
+import { emailHash } from '../../core/bounces/record-bounce.js';
 
 /**
  * How many partition keys each busy list key is spread over. DynamoDB serves about 1,000 writes per

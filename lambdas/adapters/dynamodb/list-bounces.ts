@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BOUNCE_TYPES, type Bounce, type ListedBounce } from '../../core/bounce.js';
-import type { BounceQuery } from '../../core/bounce-query.js';
+import { BOUNCE_TYPES, type Bounce, type ListedBounce } from '../../core/bounces/bounce.js';
+import type { BounceQuery } from '../../core/bounces/bounce-query.js';
 import type { BouncePage } from '../../core/ports.js';
 import type { CursorSigner } from '../cursor-signer.js';
 import { type Item, itemToBounce, positionOf } from './bounce-item.js';

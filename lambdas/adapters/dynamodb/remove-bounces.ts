@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Bounce } from '../../core/bounce.js';
-import { claimsOwnKey } from '../../core/bounce-id.js';
+import type { Bounce } from '../../core/bounces/bounce.js';
+import { claimsOwnKey } from '../../core/bounces/bounce-id.js';
 import { batchWrite, type WriteRequest } from './batch.js';
 import { deletedBounceItem } from './bounce-item.js';
 import { keys } from './keys.js';

@@ -1,6 +1,6 @@
-import { BOUNCE_TYPES, type Bounce, type BounceType, type ListedBounce } from '../../core/bounce.js';
-import { claimsOwnKey } from '../../core/bounce-id.js';
-import type { BounceFilters, BounceQuery } from '../../core/bounce-query.js';
+import { BOUNCE_TYPES, type Bounce, type BounceType, type ListedBounce } from '../../core/bounces/bounce.js';
+import { claimsOwnKey } from '../../core/bounces/bounce-id.js';
+import type { BounceFilters, BounceQuery } from '../../core/bounces/bounce-query.js';
 import type { BouncePage, BounceStore, PutResult } from '../../core/ports.js';
 import type { CursorSigner } from '../cursor-signer.js';
 import { decodeCursor, encodeCursor } from './memory-cursor.js';

@@ -1,4 +1,4 @@
-import { type BounceQuery, queryFingerprint } from '../../core/bounce-query.js';
+import { type BounceQuery, queryFingerprint } from '../../core/bounces/bounce-query.js';
 import { ValidationError } from '../../core/errors.js';
 import type { CursorSigner } from '../cursor-signer.js';
 

@@ -1,7 +1,7 @@
-import type { Bounce } from '../../core/bounce.js';
+import type { Bounce } from '../../core/bounces/bounce.js';
+import { emailHash } from '../../core/bounces/record-bounce.js';
 import type { EventClaim } from '../../core/ports.js';
-import { emailHash } from '../../core/record-bounce.js';
-import type { Subscriber } from '../../core/subscriber.js';
+import type { Subscriber } from '../../core/subscribers/subscriber.js';
 
 /**
  * The one "table" both memory stores share, as the DynamoDB stores share theirs: erasing a subscriber

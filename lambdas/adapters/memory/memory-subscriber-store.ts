@@ -1,7 +1,7 @@
-import type { BounceType } from '../../core/bounce.js';
+import type { BounceType } from '../../core/bounces/bounce.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
-import type { ReenabledEntry, Subscriber } from '../../core/subscriber.js';
+import type { ReenabledEntry, Subscriber } from '../../core/subscribers/subscriber.js';
 import type { MemoryState } from './memory-state.js';
 
 /**

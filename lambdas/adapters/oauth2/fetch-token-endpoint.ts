@@ -1,5 +1,5 @@
 import type { TokenEndpoint } from '../../core/mailbox/oauth2-tokens.js';
-import { isAllowedTokenUrl } from '../../core/settings-validation.js';
+import { isAllowedTokenUrl } from '../../core/settings/settings-validation.js';
 
 export interface FetchTokenEndpointOptions {
   /** Whole request, answer included (default 10 s). */

@@ -1,4 +1,4 @@
-import { normaliseEmail } from '../email.js';
+import { normaliseEmail } from '../subscribers/email.js';
 import { trimEndOf, trimStartOf } from './trim.js';
 
 const LOCAL_CHAR = /[a-z0-9!#$%&'*+/=?^_`{|}~.-]/i;

@@ -1,5 +1,5 @@
-import { reasonFromStatus, reasonFromText } from '../classify.js';
-import { isHardReason, type Reason } from '../reasons.js';
+import { reasonFromStatus, reasonFromText } from '../bounces/classify.js';
+import { isHardReason, type Reason } from '../bounces/reasons.js';
 import { anyOf, either, followedBy, type Phrases } from './phrases.js';
 
 /**

@@ -1,5 +1,5 @@
-import { typeForReason } from '../classify.js';
-import type { Reason } from '../reasons.js';
+import { typeForReason } from '../bounces/classify.js';
+import type { Reason } from '../bounces/reasons.js';
 import { domainOf, organisationalDomain } from './domains.js';
 import { mailReason, reasonFromWords, smtpStage } from './reason.js';
 import { bestStatus, remoteCodeIn, replyCodeIn } from './status-codes.js';

@@ -1,4 +1,4 @@
-import type { Reason } from '../reasons.js';
+import type { Reason } from '../bounces/reasons.js';
 import { qualify, reportedAddress } from './address-forms.js';
 import { type DsnFields, hasDsnFields, parseDsnFields } from './dsn-fields.js';
 import { decodeIso2022Jp } from './iso-2022-jp.js';

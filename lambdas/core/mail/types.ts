@@ -1,4 +1,4 @@
-import type { Reason } from '../reasons.js';
+import type { Reason } from '../bounces/reasons.js';
 
 export type MessageKind = 'bounce' | 'feedback' | 'autoreply' | 'delivered' | 'not-bounce';
 

@@ -1,4 +1,4 @@
-import type { MailboxOAuth2, MailboxSettings } from '../settings.js';
+import type { MailboxOAuth2, MailboxSettings } from '../settings/settings.js';
 
 type Given = Partial<Omit<MailboxSettings, 'oauth2'>> & { oauth2?: Partial<MailboxOAuth2> };
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../ports.js';
-import { oauth2SecretKey } from '../settings-secrets.js';
-import type { SecretStore } from '../settings-service.js';
+import { oauth2SecretKey } from '../settings/settings-secrets.js';
+import type { SecretStore } from '../settings/settings-service.js';
 import { MailboxError } from './mailbox-error.js';
 import type { MailboxConnection } from './ports.js';
 

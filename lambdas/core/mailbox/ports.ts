@@ -1,5 +1,5 @@
-import type { Reason } from '../reasons.js';
-import type { MailboxSettings } from '../settings.js';
+import type { Reason } from '../bounces/reasons.js';
+import type { MailboxSettings } from '../settings/settings.js';
 
 /** What a session needs of a mailbox's settings (the IMAP and OAuth2 fields default as in settings). */
 export type MailboxConnection = Pick<

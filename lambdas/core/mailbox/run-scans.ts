@@ -1,5 +1,5 @@
-import type { BounceSettings, MailboxSettings } from '../settings.js';
-import { durationSeconds } from '../settings-validation.js';
+import type { BounceSettings, MailboxSettings } from '../settings/settings.js';
+import { durationSeconds } from '../settings/settings-validation.js';
 import { type ScanDeps, type ScanOptions, scanMailbox } from './scan-mailbox.js';
 import type { ScanReport } from './scan-report.js';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { BounceInput } from '../bounce.js';
-import { typeForReason } from '../classify.js';
+import type { BounceInput } from '../bounces/bounce.js';
+import { typeForReason } from '../bounces/classify.js';
+import { type RecordDeps, recordBounce } from '../bounces/record-bounce.js';
 import { correlate } from '../providers/correlation.js';
-import { type RecordDeps, recordBounce } from '../record-bounce.js';
-import type { BounceSettings, MailboxSettings } from '../settings.js';
+import type { BounceSettings, MailboxSettings } from '../settings/settings.js';
 import { stageOf } from './mailbox-error.js';
 import type {
   MailboxConnector,

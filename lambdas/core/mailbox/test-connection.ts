@@ -1,4 +1,4 @@
-import type { MailboxSettings } from '../settings.js';
+import type { MailboxSettings } from '../settings/settings.js';
 import { type MailboxStage, stageOf } from './mailbox-error.js';
 import type { MailboxConnector, MailboxSession, SessionLimits } from './ports.js';
 

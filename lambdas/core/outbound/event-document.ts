@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BounceType } from '../bounce.js';
+import type { BounceType } from '../bounces/bounce.js';
 import type { OutboundEvent } from '../ports.js';
 
 export const EVENT_TYPES = [

@@ -1,7 +1,7 @@
-import type { Bounce, BounceType } from '../bounce.js';
+import type { Bounce, BounceType } from '../bounces/bounce.js';
 import { ValidationError } from '../errors.js';
 import type { OutboundEvent } from '../ports.js';
-import type { Subscriber } from '../subscriber.js';
+import type { Subscriber } from '../subscribers/subscriber.js';
 import { isUuid } from '../uuid.js';
 import { ACTION_EVENT_TYPES, type EventType, isEventType } from './event-document.js';
 

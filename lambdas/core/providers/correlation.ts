@@ -1,4 +1,4 @@
-import type { BounceInput } from '../bounce.js';
+import type { BounceInput } from '../bounces/bounce.js';
 import { isUuid, normaliseUuid } from '../uuid.js';
 
 /**

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '../authenticate.js';
-import type { BounceInput } from '../bounce.js';
-import { enhancedStatus, reasonFromStatus, typeForReason } from '../classify.js';
-import { normaliseEmail } from '../email.js';
+import { constantTimeEqual } from '../access/authenticate.js';
+import type { BounceInput } from '../bounces/bounce.js';
+import { enhancedStatus, reasonFromStatus, typeForReason } from '../bounces/classify.js';
+import type { Reason } from '../bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
-import type { Reason } from '../reasons.js';
+import { normaliseEmail } from '../subscribers/email.js';
 import { parseTimestamp } from '../timestamp.js';
 import { correlate } from './correlation.js';
 import { CAMPAIGN_HEADER, type Provider, type ProviderOutcome, SUBSCRIBER_HEADER } from './provider.js';

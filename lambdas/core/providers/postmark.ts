@@ -1,10 +1,10 @@
-import { constantTimeEqual, parseAuthorization } from '../authenticate.js';
-import type { BounceInput, BounceType } from '../bounce.js';
-import { enhancedStatus } from '../classify.js';
-import { normaliseEmail } from '../email.js';
+import { constantTimeEqual, parseAuthorization } from '../access/authenticate.js';
+import type { BounceInput, BounceType } from '../bounces/bounce.js';
+import { enhancedStatus } from '../bounces/classify.js';
+import type { Reason } from '../bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
-import type { Reason } from '../reasons.js';
-import type { BounceSettings } from '../settings.js';
+import type { BounceSettings } from '../settings/settings.js';
+import { normaliseEmail } from '../subscribers/email.js';
 import { parseTimestamp } from '../timestamp.js';
 import { correlate } from './correlation.js';
 import type { Provider, ProviderOutcome, ProviderRequest } from './provider.js';

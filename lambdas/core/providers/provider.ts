@@ -1,6 +1,6 @@
-import type { BounceInput } from '../bounce.js';
+import type { BounceInput } from '../bounces/bounce.js';
 import type { Clock } from '../ports.js';
-import type { BounceSettings } from '../settings.js';
+import type { BounceSettings } from '../settings/settings.js';
 
 export const PROVIDERS = ['ses', 'sendgrid', 'postmark', 'forwardemail'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];

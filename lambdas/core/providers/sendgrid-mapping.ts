@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { BounceInput } from '../bounce.js';
-import { enhancedStatus, reasonFromStatus, typeForReason } from '../classify.js';
-import { normaliseEmail } from '../email.js';
-import type { Reason } from '../reasons.js';
+import type { BounceInput } from '../bounces/bounce.js';
+import { enhancedStatus, reasonFromStatus, typeForReason } from '../bounces/classify.js';
+import type { Reason } from '../bounces/reasons.js';
+import { normaliseEmail } from '../subscribers/email.js';
 import { correlate } from './correlation.js';
 
 /** What one SendGrid event becomes: a bounce to record, deliberately ignored, or unusable. */

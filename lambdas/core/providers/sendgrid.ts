@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import type { BounceInput } from '../bounce.js';
+import type { BounceInput } from '../bounces/bounce.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
 import type { Provider, ProviderOutcome, ProviderRequest } from './provider.js';
 import { mapSendgridEvent } from './sendgrid-mapping.js';

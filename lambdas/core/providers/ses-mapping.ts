@@ -1,8 +1,8 @@
-import type { BounceInput } from '../bounce.js';
-import { enhancedStatus } from '../classify.js';
-import { normaliseEmail } from '../email.js';
+import type { BounceInput } from '../bounces/bounce.js';
+import { enhancedStatus } from '../bounces/classify.js';
+import { isHardReason, type Reason } from '../bounces/reasons.js';
 import { ValidationError } from '../errors.js';
-import { isHardReason, type Reason } from '../reasons.js';
+import { normaliseEmail } from '../subscribers/email.js';
 import { correlate } from './correlation.js';
 import { CAMPAIGN_HEADER, SUBSCRIBER_HEADER } from './provider.js';
 

@@ -1,5 +1,5 @@
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
-import type { BounceSettings } from '../settings.js';
+import type { BounceSettings } from '../settings/settings.js';
 import type { Provider, ProviderDeps, ProviderOutcome, ProviderRequest } from './provider.js';
 import { mapSesMessage } from './ses-mapping.js';
 import {

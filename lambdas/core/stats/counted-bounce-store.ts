@@ -1,5 +1,5 @@
-import type { Bounce } from '../bounce.js';
-import type { BounceFilters } from '../bounce-query.js';
+import type { Bounce } from '../bounces/bounce.js';
+import type { BounceFilters } from '../bounces/bounce-query.js';
 import type { BounceStore } from '../ports.js';
 import type { StatsStore } from './ports.js';
 

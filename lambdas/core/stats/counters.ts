@@ -1,4 +1,4 @@
-import { BOUNCE_TYPES, type Bounce, type BounceType } from '../bounce.js';
+import { BOUNCE_TYPES, type Bounce, type BounceType } from '../bounces/bounce.js';
 
 /** What `GET /api/stats` can group by. */
 export const STATS_GROUPS = ['day', 'type', 'reason', 'source', 'campaign'] as const;

@@ -1,4 +1,4 @@
-import type { Bounce } from '../bounce.js';
+import type { Bounce } from '../bounces/bounce.js';
 import type { DayCounters } from './counters.js';
 
 /**

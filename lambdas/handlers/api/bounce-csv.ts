@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { ListedBounce } from '../../core/bounce.js';
+import type { ListedBounce } from '../../core/bounces/bounce.js';
 import { bounceJson } from './bounce-json.js';
 
 export const CSV_COLUMNS = [

@@ -1,4 +1,4 @@
-import type { ListedBounce } from '../../core/bounce.js';
+import type { ListedBounce } from '../../core/bounces/bounce.js';
 
 /** The API's bounce object: every field, absent optional ones as null, so CSV and JSON agree. */
 export function bounceJson(b: ListedBounce) {

@@ -3,7 +3,7 @@ import {
   parseBounceFilters,
   refuseUnknownParams,
   singleParam,
-} from '../../core/bounce-query.js';
+} from '../../core/bounces/bounce-query.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { BounceStore } from '../../core/ports.js';
 import { queryParams } from '../http/request.js';

@@ -1,4 +1,4 @@
-import { parseBounceQuery } from '../../core/bounce-query.js';
+import { parseBounceQuery } from '../../core/bounces/bounce-query.js';
 import { ValidationError } from '../../core/errors.js';
 import type { BounceStore } from '../../core/ports.js';
 import { queryParams } from '../http/request.js';

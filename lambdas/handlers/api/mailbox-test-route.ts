@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { testMailboxConnection } from '../../core/mailbox/test-connection.js';
-import type { SettingsManager } from '../../core/settings-service.js';
+import type { SettingsManager } from '../../core/settings/settings-service.js';
 import { isUuid } from '../../core/uuid.js';
 import { ok } from '../http/responses.js';
 import type { HttpHandler } from '../http/types.js';

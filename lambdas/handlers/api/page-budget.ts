@@ -1,5 +1,5 @@
-import type { ListedBounce } from '../../core/bounce.js';
-import type { BounceQuery } from '../../core/bounce-query.js';
+import type { ListedBounce } from '../../core/bounces/bounce.js';
+import type { BounceQuery } from '../../core/bounces/bounce-query.js';
 import type { BouncePage, BounceStore } from '../../core/ports.js';
 
 /**

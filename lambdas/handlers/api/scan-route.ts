@@ -1,9 +1,9 @@
+import type { RecordDeps } from '../../core/bounces/record-bounce.js';
 import { DisabledError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { scanMailbox } from '../../core/mailbox/scan-mailbox.js';
 import type { ScanReport } from '../../core/mailbox/scan-report.js';
 import { type ScanMargins, scanTimes } from '../../core/mailbox/scan-times.js';
 import type { SettingsSource } from '../../core/ports.js';
-import type { RecordDeps } from '../../core/record-bounce.js';
 import { isUuid } from '../../core/uuid.js';
 import { ok } from '../http/responses.js';
 import type { HttpHandler } from '../http/types.js';

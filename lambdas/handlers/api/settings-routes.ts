@@ -1,6 +1,6 @@
 import { ValidationError } from '../../core/errors.js';
-import { maskSecrets } from '../../core/settings-secrets.js';
-import type { SettingsManager, VersionedSettings } from '../../core/settings-service.js';
+import { maskSecrets } from '../../core/settings/settings-secrets.js';
+import type { SettingsManager, VersionedSettings } from '../../core/settings/settings-service.js';
 import { header, jsonBody } from '../http/request.js';
 import { ok } from '../http/responses.js';
 import type { HttpEvent, HttpHandler } from '../http/types.js';

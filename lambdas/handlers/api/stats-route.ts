@@ -1,4 +1,4 @@
-import { refuseUnknownParams, singleParam } from '../../core/bounce-query.js';
+import { refuseUnknownParams, singleParam } from '../../core/bounces/bounce-query.js';
 import type { Clock } from '../../core/ports.js';
 import { getStats } from '../../core/stats/get-stats.js';
 import type { StatsStore } from '../../core/stats/ports.js';

@@ -1,10 +1,10 @@
-import { parseBounceQuery, refuseUnknownParams, singleParam } from '../../core/bounce-query.js';
+import { parseBounceQuery, refuseUnknownParams, singleParam } from '../../core/bounces/bounce-query.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
-import { findSubscriber, findSubscriberByEmail } from '../../core/find-subscriber.js';
 import type { BounceStore, Clock, EventPublisher, SubscriberStore } from '../../core/ports.js';
-import { reenableSubscriber } from '../../core/reenable-subscriber.js';
-import type { Subscriber } from '../../core/subscriber.js';
-import { upsertSubscribers } from '../../core/upsert-subscribers.js';
+import { findSubscriber, findSubscriberByEmail } from '../../core/subscribers/find-subscriber.js';
+import { reenableSubscriber } from '../../core/subscribers/reenable-subscriber.js';
+import type { Subscriber } from '../../core/subscribers/subscriber.js';
+import { upsertSubscribers } from '../../core/subscribers/upsert-subscribers.js';
 import { isUuid, normaliseUuid } from '../../core/uuid.js';
 import { callerName } from '../http/permission.js';
 import { jsonBody, queryParams } from '../http/request.js';

@@ -1,5 +1,5 @@
+import type { Permission } from '../../core/access/permissions.js';
 import { ForbiddenError, UnauthenticatedError } from '../../core/errors.js';
-import type { Permission } from '../../core/permissions.js';
 import type { HttpEvent } from './types.js';
 
 /** `basic`: the REQUEST authorizer authenticates; `iam`: API Gateway checks SigV4 and IAM policies. */

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { type RecordDeps, recordBounce } from '../../core/bounces/record-bounce.js';
 import { DisabledError } from '../../core/errors.js';
 import type { SettingsSource } from '../../core/ports.js';
 import type {
@@ -8,8 +9,7 @@ import type {
   ProviderRequest,
   SubscriptionConfirmer,
 } from '../../core/providers/provider.js';
-import { type RecordDeps, recordBounce } from '../../core/record-bounce.js';
-import type { BounceSettings } from '../../core/settings.js';
+import type { BounceSettings } from '../../core/settings/settings.js';
 import { rawBody } from '../http/request.js';
 import { ok } from '../http/responses.js';
 import type { HttpEvent, HttpHandler } from '../http/types.js';

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CursorSigner } from '../../../lambdas/adapters/cursor-signer.js';
 import { DynamoDbBounceStore } from '../../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
 import { MemorySecretStore } from '../../../lambdas/adapters/memory-secret-store.js';
-import type { BounceQuery } from '../../../lambdas/core/bounce-query.js';
-import { queryFingerprint } from '../../../lambdas/core/bounce-query.js';
+import type { BounceQuery } from '../../../lambdas/core/bounces/bounce-query.js';
+import { queryFingerprint } from '../../../lambdas/core/bounces/bounce-query.js';
 import { ValidationError } from '../../../lambdas/core/errors.js';
-import { CURSOR_KEY_SECRET } from '../../../lambdas/core/settings-secrets.js';
+import { CURSOR_KEY_SECRET } from '../../../lambdas/core/settings/settings-secrets.js';
 import { type TestTable, testTable } from '../../support/dynamodb.js';
 
 const PAGE: BounceQuery = { order: 'desc', per_page: 2 };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Bounce } from '../../../lambdas/core/bounce.js';
-import type { BounceQuery } from '../../../lambdas/core/bounce-query.js';
+import type { Bounce } from '../../../lambdas/core/bounces/bounce.js';
+import type { BounceQuery } from '../../../lambdas/core/bounces/bounce-query.js';
 import { ValidationError } from '../../../lambdas/core/errors.js';
 import { type TestTable, testTable } from '../../support/dynamodb.js';
 

@@ -8,8 +8,8 @@ import { DynamoDbSubscriberStore } from '../../../lambdas/adapters/dynamodb/dyna
 import { StorageRetryStrategy } from '../../../lambdas/adapters/dynamodb/storage-retry-strategy.js';
 import { MemorySecretStore } from '../../../lambdas/adapters/memory-secret-store.js';
 import { ulidIds } from '../../../lambdas/adapters/ulid-ids.js';
-import { type RecordDeps, recordBounce } from '../../../lambdas/core/record-bounce.js';
-import { effectiveSettings } from '../../../lambdas/core/settings.js';
+import { type RecordDeps, recordBounce } from '../../../lambdas/core/bounces/record-bounce.js';
+import { effectiveSettings } from '../../../lambdas/core/settings/settings.js';
 import { FakeClock, RecordingPublisher } from '../../support/fakes.js';
 import { FAULT_KINDS, type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
 import { runFaultScenario } from '../../support/fault-scenario.js';

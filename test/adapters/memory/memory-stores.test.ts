@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryStores } from '../../../lambdas/adapters/memory/memory-stores.js';
-import type { Bounce } from '../../../lambdas/core/bounce.js';
+import type { Bounce } from '../../../lambdas/core/bounces/bounce.js';
 import { ValidationError } from '../../../lambdas/core/errors.js';
-import { type ActionHistoryEntry, bareSubscriber } from '../../../lambdas/core/subscriber.js';
+import { type ActionHistoryEntry, bareSubscriber } from '../../../lambdas/core/subscribers/subscriber.js';
 
 const EMAIL = 'ann@example.com';
 const T0 = '2026-11-01T10:00:00.000Z';

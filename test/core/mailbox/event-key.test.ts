@@ -5,7 +5,7 @@ import { DynamoDbMailboxState } from '../../../lambdas/adapters/dynamodb/dynamod
 import { Pop3MailboxClient } from '../../../lambdas/adapters/pop3/pop3-mailbox-client.js';
 import { parseBounce } from '../../../lambdas/core/mail/parse-bounce.js';
 import { bouncesOf, mailboxSource, scanMailbox } from '../../../lambdas/core/mailbox/scan-mailbox.js';
-import { effectiveSettings } from '../../../lambdas/core/settings.js';
+import { effectiveSettings } from '../../../lambdas/core/settings/settings.js';
 import { recordDepsOver, testTable } from '../../support/dynamodb.js';
 import { fakePop3Servers } from '../../support/fake-pop3-servers.js';
 import { FakeClock } from '../../support/fakes.js';

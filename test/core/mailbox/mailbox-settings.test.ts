@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPort, withMailboxDefaults } from '../../../lambdas/core/mailbox/mailbox-defaults.js';
-import { effectiveSettings } from '../../../lambdas/core/settings.js';
-import { MASK, maskSecrets, splitSecrets } from '../../../lambdas/core/settings-secrets.js';
-import { isAllowedTokenUrl, validateSettings } from '../../../lambdas/core/settings-validation.js';
+import { effectiveSettings } from '../../../lambdas/core/settings/settings.js';
+import { MASK, maskSecrets, splitSecrets } from '../../../lambdas/core/settings/settings-secrets.js';
+import { isAllowedTokenUrl, validateSettings } from '../../../lambdas/core/settings/settings-validation.js';
 
 const UUID = '5e1f0000-0000-4000-8000-000000000001';
 

@@ -9,8 +9,8 @@ import {
   tokenRequest,
 } from '../../../lambdas/core/mailbox/oauth2-tokens.js';
 import type { MailboxConnection, MailboxSession } from '../../../lambdas/core/mailbox/ports.js';
-import type { MailboxOAuth2 } from '../../../lambdas/core/settings.js';
-import { oauth2SecretKey } from '../../../lambdas/core/settings-secrets.js';
+import type { MailboxOAuth2 } from '../../../lambdas/core/settings/settings.js';
+import { oauth2SecretKey } from '../../../lambdas/core/settings/settings-secrets.js';
 import { FakeClock } from '../../support/fakes.js';
 import { popMailbox } from '../../support/pop-mailbox.js';
 

@@ -11,7 +11,7 @@ import {
   type BounceSettings,
   effectiveSettings,
   type MailboxSettings,
-} from '../../../lambdas/core/settings.js';
+} from '../../../lambdas/core/settings/settings.js';
 import { recordDepsOver, type TestTable, testTable } from '../../support/dynamodb.js';
 import {
   type FakePop3Options,

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../lambdas/adapters/memory-secret-store.js';
 import { ValidationError } from '../../../lambdas/core/errors.js';
-import type { BounceSettings } from '../../../lambdas/core/settings.js';
-import { MASK, maskSecrets } from '../../../lambdas/core/settings-secrets.js';
-import { type SettingsRepository, SettingsService } from '../../../lambdas/core/settings-service.js';
+import type { BounceSettings } from '../../../lambdas/core/settings/settings.js';
+import { MASK, maskSecrets } from '../../../lambdas/core/settings/settings-secrets.js';
+import { type SettingsRepository, SettingsService } from '../../../lambdas/core/settings/settings-service.js';
 import { FakeClock } from '../../support/fakes.js';
 import { newSecret } from '../../support/outbound/outbound-harness.js';
 

@@ -2,11 +2,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BounceInput } from '../../../lambdas/core/bounce.js';
+import type { BounceInput } from '../../../lambdas/core/bounces/bounce.js';
 import { UnauthenticatedError, ValidationError } from '../../../lambdas/core/errors.js';
 import { forwardemailProvider } from '../../../lambdas/core/providers/forwardemail.js';
 import type { ProviderOutcome, ProviderRequest } from '../../../lambdas/core/providers/provider.js';
-import { type BounceSettings, defaultSettings } from '../../../lambdas/core/settings.js';
+import { type BounceSettings, defaultSettings } from '../../../lambdas/core/settings/settings.js';
 import { FakeClock } from '../../support/fakes.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/forwardemail');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UnauthenticatedError, ValidationError } from '../../../lambdas/core/errors.js';
 import { parsePostmarkBody, postmarkProvider } from '../../../lambdas/core/providers/postmark.js';
 import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
-import { type BounceSettings, defaultSettings } from '../../../lambdas/core/settings.js';
+import { type BounceSettings, defaultSettings } from '../../../lambdas/core/settings/settings.js';
 import { FakeClock } from '../../support/fakes.js';
 import { costRatio, LINEAR_BOUND } from '../../support/linearity.js';
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BounceInput } from '../../../lambdas/core/bounce.js';
+import type { BounceInput } from '../../../lambdas/core/bounces/bounce.js';
 import { ValidationError } from '../../../lambdas/core/errors.js';
 import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
 import { sesProvider } from '../../../lambdas/core/providers/ses.js';
-import { defaultSettings } from '../../../lambdas/core/settings.js';
+import { defaultSettings } from '../../../lambdas/core/settings/settings.js';
 import { FakeClock } from '../../support/fakes.js';
 import { FakeCertificateLoader, notification, snsRequest, TEST_TOPIC_ARN } from '../../support/sns-signer.js';
 

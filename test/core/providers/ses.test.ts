@@ -8,7 +8,7 @@ import {
 } from '../../../lambdas/core/errors.js';
 import type { CertificateLoader, ProviderRequest } from '../../../lambdas/core/providers/provider.js';
 import { sesProvider } from '../../../lambdas/core/providers/ses.js';
-import { type BounceSettings, defaultSettings } from '../../../lambdas/core/settings.js';
+import { type BounceSettings, defaultSettings } from '../../../lambdas/core/settings/settings.js';
 import { FakeClock } from '../../support/fakes.js';
 import {
   FakeCertificateLoader,

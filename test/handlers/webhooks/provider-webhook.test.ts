@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BounceInput } from '../../../lambdas/core/bounce.js';
+import type { BounceInput } from '../../../lambdas/core/bounces/bounce.js';
 import { InternalError, UnauthenticatedError } from '../../../lambdas/core/errors.js';
 import type { Provider, ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
-import { type BounceSettings, effectiveSettings } from '../../../lambdas/core/settings.js';
+import { type BounceSettings, effectiveSettings } from '../../../lambdas/core/settings/settings.js';
 import { errorResponse } from '../../../lambdas/handlers/http/error-response.js';
 import type { HttpHandler } from '../../../lambdas/handlers/http/types.js';
 import { createProviderWebhookHandler } from '../../../lambdas/handlers/webhooks/provider-webhook.js';

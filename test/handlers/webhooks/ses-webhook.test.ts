@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Fetch, HttpsCertificateLoader } from '../../../lambdas/adapters/https-certificate-loader.js';
 import { sesProvider } from '../../../lambdas/core/providers/ses.js';
-import { type BounceSettings, effectiveSettings } from '../../../lambdas/core/settings.js';
+import { type BounceSettings, effectiveSettings } from '../../../lambdas/core/settings/settings.js';
 import { errorResponse } from '../../../lambdas/handlers/http/error-response.js';
 import type { HttpHandler } from '../../../lambdas/handlers/http/types.js';
 import { createProviderWebhookHandler } from '../../../lambdas/handlers/webhooks/provider-webhook.js';

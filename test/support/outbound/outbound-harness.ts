@@ -8,14 +8,14 @@ import { EgressHttpClient } from '../../../lambdas/adapters/outbound/egress-http
 import { LogSuppressionList } from '../../../lambdas/adapters/outbound/log-suppression-list.js';
 import { standardWebhooksSigner } from '../../../lambdas/adapters/outbound/standard-webhooks-signer.js';
 import { ulidIds } from '../../../lambdas/adapters/ulid-ids.js';
-import type { BounceInput } from '../../../lambdas/core/bounce.js';
+import type { BounceInput } from '../../../lambdas/core/bounces/bounce.js';
+import { type RecordDeps, recordBounce } from '../../../lambdas/core/bounces/record-bounce.js';
 import { type DispatcherDeps, dispatchDue } from '../../../lambdas/core/outbound/dispatcher.js';
 import { type EventDocument, toEventDocument } from '../../../lambdas/core/outbound/event-document.js';
 import { eventSchemas } from '../../../lambdas/core/outbound/event-schemas.js';
 import { OutboxPublisher } from '../../../lambdas/core/outbound/outbox-publisher.js';
 import type { OutboxItem } from '../../../lambdas/core/outbound/ports.js';
-import { type RecordDeps, recordBounce } from '../../../lambdas/core/record-bounce.js';
-import { SettingsService } from '../../../lambdas/core/settings-service.js';
+import { SettingsService } from '../../../lambdas/core/settings/settings-service.js';
 import { type TestTable, testTable } from '../dynamodb.js';
 import { FakeClock, RecordingPublisher, silentLogger } from '../fakes.js';
 

@@ -1,8 +1,8 @@
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { SubscriberStore } from '../ports.js';
+import { isUuid, normaliseUuid } from '../uuid.js';
 import { normaliseEmail } from './email.js';
-import { NotFoundError, ValidationError } from './errors.js';
-import type { SubscriberStore } from './ports.js';
 import type { Subscriber } from './subscriber.js';
-import { isUuid, normaliseUuid } from './uuid.js';
 
 /**
  * The record of an address (normalised first), also a bare one a bounce created. An address a

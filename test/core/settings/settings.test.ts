@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, effectiveSettings } from '../../lambdas/core/settings.js';
+import { defaultSettings, effectiveSettings } from '../../../lambdas/core/settings/settings.js';
 
 describe('effectiveSettings', () => {
   it("starts from listmonk's defaults", () => {

@@ -1,8 +1,8 @@
-import { ValidationError } from './errors.js';
-import { withMailboxDefaults } from './mailbox/mailbox-defaults.js';
+import { ValidationError } from '../errors.js';
+import { withMailboxDefaults } from '../mailbox/mailbox-defaults.js';
+import { isUuid, normaliseUuid } from '../uuid.js';
 import { isMaskedOrBlank } from './masked.js';
 import type { BounceSettings } from './settings.js';
-import { isUuid, normaliseUuid } from './uuid.js';
 
 type Item = { uuid: string } & Record<string, unknown>;
 

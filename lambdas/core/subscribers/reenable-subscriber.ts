@@ -1,4 +1,4 @@
-import type { Clock, EventPublisher, SubscriberStore } from './ports.js';
+import type { Clock, EventPublisher, SubscriberStore } from '../ports.js';
 import type { ReenabledEntry, Subscriber } from './subscriber.js';
 
 export interface ReenableDeps {

@@ -1,5 +1,5 @@
-import { BounceError, ValidationError } from './errors.js';
-import type { Clock, SubscriberStore } from './ports.js';
+import { BounceError, ValidationError } from '../errors.js';
+import type { Clock, SubscriberStore } from '../ports.js';
 import { bareSubscriber } from './subscriber.js';
 import { MAX_UPSERT, parseSubscriberUpsert, type SubscriberUpsert } from './subscriber-input.js';
 

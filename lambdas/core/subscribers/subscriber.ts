@@ -1,5 +1,5 @@
-import type { BounceType, SubscriberStatus } from './bounce.js';
-import type { Action } from './settings.js';
+import type { BounceType, SubscriberStatus } from '../bounces/bounce.js';
+import type { Action } from '../settings/settings.js';
 
 export type ListStatus = 'confirmed' | 'unconfirmed' | 'unsubscribed';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lambdas/core/errors.js';
-import { defaultSettings } from '../../lambdas/core/settings.js';
-import { validateSettings } from '../../lambdas/core/settings-validation.js';
+import { ValidationError } from '../../../lambdas/core/errors.js';
+import { defaultSettings } from '../../../lambdas/core/settings/settings.js';
+import { validateSettings } from '../../../lambdas/core/settings/settings-validation.js';
 
 /** The error validateSettings throws for a document, or undefined when it accepts it. */
 function refusal(change: (s: ReturnType<typeof defaultSettings>) => void): ValidationError | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWebhookBounce } from '../../lambdas/core/webhook-input.js';
+import { parseWebhookBounce } from '../../../lambdas/core/ingestion/webhook-input.js';
 
 const NOW = new Date('2026-11-29T10:00:00Z');
 

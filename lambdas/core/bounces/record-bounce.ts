@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Bounce, BounceInput } from './bounce.js';
-import { bounceIdFor } from './bounce-id.js';
-import { InternalError, NotFoundError } from './errors.js';
-import { bounceRecordedEvent, wantsEveryBounce } from './outbound/outbound-settings.js';
+import { InternalError, NotFoundError } from '../errors.js';
+import { bounceRecordedEvent, wantsEveryBounce } from '../outbound/outbound-settings.js';
 import type {
   BounceStore,
   Clock,
@@ -12,11 +10,13 @@ import type {
   OutboundEvent,
   PutResult,
   SubscriberStore,
-} from './ports.js';
-import type { Action, BounceSettings } from './settings.js';
-import type { StatsStore } from './stats/ports.js';
-import { type ActionHistoryEntry, bareSubscriber, type Subscriber } from './subscriber.js';
-import { daysBefore } from './timestamp.js';
+} from '../ports.js';
+import type { Action, BounceSettings } from '../settings/settings.js';
+import type { StatsStore } from '../stats/ports.js';
+import { type ActionHistoryEntry, bareSubscriber, type Subscriber } from '../subscribers/subscriber.js';
+import { daysBefore } from '../timestamp.js';
+import type { Bounce, BounceInput } from './bounce.js';
+import { bounceIdFor } from './bounce-id.js';
 
 export interface RecordDeps {
   subscribers: SubscriberStore;

@@ -1,6 +1,6 @@
-import { ConflictError, ValidationError } from './errors.js';
-import { withUuids } from './outbound/outbound-settings.js';
-import type { Clock, SettingsSource } from './ports.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { withUuids } from '../outbound/outbound-settings.js';
+import type { Clock, SettingsSource } from '../ports.js';
 import {
   type BounceSettings,
   effectiveSettings,

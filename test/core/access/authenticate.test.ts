@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
-import { authenticate, parseAuthorization } from '../../lambdas/core/authenticate.js';
-import { UnauthenticatedError } from '../../lambdas/core/errors.js';
+import { StaticUserStore } from '../../../lambdas/adapters/static-user-store.js';
+import { authenticate, parseAuthorization } from '../../../lambdas/core/access/authenticate.js';
+import { UnauthenticatedError } from '../../../lambdas/core/errors.js';
 
 const users = new StaticUserStore([
   { name: 'ops', token: 's3cret-token:with-colon', permissions: ['bounces:get'] },

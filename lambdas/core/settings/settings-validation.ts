@@ -1,9 +1,9 @@
 import { createPublicKey } from 'node:crypto';
-import { isLdhLabel } from './email.js';
-import { ValidationError } from './errors.js';
-import { validateOutbound } from './outbound/outbound-settings.js';
+import { ValidationError } from '../errors.js';
+import { validateOutbound } from '../outbound/outbound-settings.js';
+import { isLdhLabel } from '../subscribers/email.js';
+import { isUuid } from '../uuid.js';
 import { ACTIONS, type BounceSettings, type MailboxSettings } from './settings.js';
-import { isUuid } from './uuid.js';
 
 type Obj = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reasonFromStatus, reasonFromText, typeForReason } from '../../lambdas/core/classify.js';
+import { reasonFromStatus, reasonFromText, typeForReason } from '../../../lambdas/core/bounces/classify.js';
 
 describe('classify', () => {
   it.each([

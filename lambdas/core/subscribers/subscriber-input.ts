@@ -1,8 +1,8 @@
-import type { SubscriberStatus } from './bounce.js';
+import type { SubscriberStatus } from '../bounces/bounce.js';
+import { ValidationError } from '../errors.js';
+import { isUuid, normaliseUuid } from '../uuid.js';
 import { normaliseEmail } from './email.js';
-import { ValidationError } from './errors.js';
 import type { ListStatus } from './subscriber.js';
-import { isUuid, normaliseUuid } from './uuid.js';
 
 export const MAX_UPSERT = 1000;
 const LIST_STATUSES: readonly ListStatus[] = ['confirmed', 'unconfirmed', 'unsubscribed'];

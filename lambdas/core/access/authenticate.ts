@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { UnauthenticatedError } from './errors.js';
-import type { ApiUser, UserStore } from './ports.js';
+import { UnauthenticatedError } from '../errors.js';
+import type { ApiUser, UserStore } from '../ports.js';
 
 export interface Credentials {
   user: string;

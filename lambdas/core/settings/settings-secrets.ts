@@ -1,5 +1,5 @@
+import { outboundSecretFields } from '../outbound/outbound-settings.js';
 import { isMaskedOrBlank, MASK } from './masked.js';
-import { outboundSecretFields } from './outbound/outbound-settings.js';
 import type { BounceSettings } from './settings.js';
 import { listItems, listName, SETTINGS_LISTS, secretAt, setSecretAt } from './settings-lists.js';
 

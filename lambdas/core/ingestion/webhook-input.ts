@@ -1,10 +1,10 @@
-import { type BounceInput, isBounceType } from './bounce.js';
-import { normaliseEmail } from './email.js';
-import { ValidationError } from './errors.js';
-import { assertJsonDepth } from './json-depth.js';
-import { isReason } from './reasons.js';
-import { parseTimestamp } from './timestamp.js';
-import { isUuid, normaliseUuid } from './uuid.js';
+import { type BounceInput, isBounceType } from '../bounces/bounce.js';
+import { isReason } from '../bounces/reasons.js';
+import { ValidationError } from '../errors.js';
+import { assertJsonDepth } from '../json-depth.js';
+import { normaliseEmail } from '../subscribers/email.js';
+import { parseTimestamp } from '../timestamp.js';
+import { isUuid, normaliseUuid } from '../uuid.js';
 
 const MAX_SOURCE = 200;
 const MAX_EVENT_ID = 256;

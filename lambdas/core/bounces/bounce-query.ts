@@ -1,8 +1,8 @@
+import { ValidationError } from '../errors.js';
+import { normaliseEmail } from '../subscribers/email.js';
+import { parseTimestamp } from '../timestamp.js';
+import { isUuid, normaliseUuid } from '../uuid.js';
 import { type BounceType, isBounceType } from './bounce.js';
-import { normaliseEmail } from './email.js';
-import { ValidationError } from './errors.js';
-import { parseTimestamp } from './timestamp.js';
-import { isUuid, normaliseUuid } from './uuid.js';
 
 export const MAX_PER_PAGE = 1000;
 export const DEFAULT_PER_PAGE = 20;

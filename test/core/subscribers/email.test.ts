@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseEmail } from '../../lambdas/core/email.js';
-import { ValidationError } from '../../lambdas/core/errors.js';
+import { ValidationError } from '../../../lambdas/core/errors.js';
+import { normaliseEmail } from '../../../lambdas/core/subscribers/email.js';
 
 describe('normaliseEmail', () => {
   it('trims and lower-cases', () => {

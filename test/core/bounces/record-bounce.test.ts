@@ -1,16 +1,16 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { bounceToItem } from '../../lambdas/adapters/dynamodb/bounce-item.js';
-import { DynamoDbStatsStore } from '../../lambdas/adapters/dynamodb/dynamodb-stats-store.js';
-import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
-import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
-import type { BounceInput } from '../../lambdas/core/bounce.js';
-import { NotFoundError } from '../../lambdas/core/errors.js';
-import { type RecordDeps, recordBounce } from '../../lambdas/core/record-bounce.js';
-import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings.js';
-import { bareSubscriber } from '../../lambdas/core/subscriber.js';
-import { type TestTable, testTable } from '../support/dynamodb.js';
-import { FakeClock, RecordingPublisher } from '../support/fakes.js';
+import { bounceToItem } from '../../../lambdas/adapters/dynamodb/bounce-item.js';
+import { DynamoDbStatsStore } from '../../../lambdas/adapters/dynamodb/dynamodb-stats-store.js';
+import { keys } from '../../../lambdas/adapters/dynamodb/keys.js';
+import { ulidIds } from '../../../lambdas/adapters/ulid-ids.js';
+import type { BounceInput } from '../../../lambdas/core/bounces/bounce.js';
+import { type RecordDeps, recordBounce } from '../../../lambdas/core/bounces/record-bounce.js';
+import { NotFoundError } from '../../../lambdas/core/errors.js';
+import { type BounceSettings, effectiveSettings } from '../../../lambdas/core/settings/settings.js';
+import { bareSubscriber } from '../../../lambdas/core/subscribers/subscriber.js';
+import { type TestTable, testTable } from '../../support/dynamodb.js';
+import { FakeClock, RecordingPublisher } from '../../support/fakes.js';
 
 const UUID = '3f2a6c1e-8d4b-4a7e-9c2d-1b5e7f9a0c3d';
 

@@ -1,6 +1,6 @@
-import type { BounceType } from './bounce.js';
-import { withMailboxDefaults } from './mailbox/mailbox-defaults.js';
-import { defaultOutbound, type OutboundSettings } from './outbound/outbound-settings.js';
+import type { BounceType } from '../bounces/bounce.js';
+import { withMailboxDefaults } from '../mailbox/mailbox-defaults.js';
+import { defaultOutbound, type OutboundSettings } from '../outbound/outbound-settings.js';
 
 export const ACTIONS = ['none', 'unsubscribe', 'blocklist', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];

@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../errors.js';
 
 // A bare RFC 5321 mailbox: a dot-atom local part (or a quoted one) at a domain of LDH labels or an
 // address literal. Display names, comments and routes are refused: a bounce names one recipient.
