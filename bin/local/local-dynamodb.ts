@@ -1,9 +1,10 @@
 import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { createTableInput } from '../../lambdas/adapters/dynamodb/table.js';
+import { rebuildTable, rebuildTableName, tableIndexes } from './rebuild-table.js';
 
 export interface LocalDynamoDb {
   endpoint: string;
@@ -74,25 +75,30 @@ export function localClientConfig(endpoint: string) {
 
 /**
  * Creates the table unless it exists (a persisted data dir, or an external endpoint); true when it
- * created it.
+ * created it. A table made by an earlier release without an index it needs now is made again with
+ * its items kept (see rebuildTable), as is one whose rebuild was cut short.
  */
-export async function ensureTable(endpoint: string, tableName: string): Promise<boolean> {
+export async function ensureTable(
+  endpoint: string,
+  tableName: string,
+  progress: (message: string) => void = (message) => console.warn(`${tableName}: ${message}`),
+): Promise<boolean> {
   const client = createDynamoDbClient(localClientConfig(endpoint));
   try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-    const missing = (createTableInput(tableName).GlobalSecondaryIndexes ?? [])
-      .map((i) => i.IndexName)
-      .filter((name) => !present.has(name));
-    // dynalite cannot add an index to an existing table: say so rather than fail later.
-    if (missing.length > 0)
-      console.warn(
-        `table ${tableName} lacks the index(es) ${missing.join(', ')} (made by an earlier version): ` +
-          'outbound events need a fresh STMAILS_DATA_DIR',
-      );
-    return false;
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+    const wanted = (createTableInput(tableName).GlobalSecondaryIndexes ?? []).map(
+      (i) => i.IndexName as string,
+    );
+    const [present, pending] = await Promise.all([
+      tableIndexes(client, tableName),
+      tableIndexes(client, rebuildTableName(tableName)),
+    ]);
+    if (pending || (present && wanted.some((name) => !present.includes(name)))) {
+      progress('adding the indexes this release needs (the items are kept)');
+      const { items } = await rebuildTable(client, tableName, progress);
+      progress(`table made again with every index; ${items} items kept`);
+      return false;
+    }
+    if (present) return false;
     await client.send(new CreateTableCommand(createTableInput(tableName)));
     // dynalite answers CreateTable while the table is still CREATING and refuses requests to it until
     // a timer flips it to ACTIVE; a caller that writes at once would race that timer.
