@@ -16,7 +16,7 @@ import { sesProvider } from '../../lambdas/core/providers/ses.js';
 import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import type { SettingsManager } from '../../lambdas/core/settings/settings-service.js';
 import type { StatsStore } from '../../lambdas/core/stats/ports.js';
-import document from '../../lambdas/handlers/api/openapi.json' with { type: 'json' };
+import { openApiDocument } from '../../lambdas/handlers/api/openapi-document.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpHandler } from '../../lambdas/handlers/http/types.js';
 import { ROUTES, routeKey } from '../../lambdas/handlers/routes.js';
@@ -36,6 +36,7 @@ import {
 } from '../support/sns-signer.js';
 
 /** The provider webhooks (DESIGN §4, §6): documented as one path, whatever ROUTES lists for them. */
+const document = openApiDocument() as typeof import('../../lambdas/handlers/api/openapi.json');
 const PROVIDER_ROUTE = routeKey('POST', '/webhooks/service/{provider}');
 /** Documented statuses no handler gives: for a provider not in the enum, the router (or gateway) answers 404. */
 const ROUTER_ONLY: Record<string, number[]> = { [PROVIDER_ROUTE]: [404] };

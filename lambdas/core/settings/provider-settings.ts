@@ -59,7 +59,8 @@ function fieldValue(field: SettingField, raw: unknown, path: string): string | s
       return raw.map((item, i) => {
         if (typeof item !== 'string' || item.length > MAX_ITEM)
           throw new ValidationError(`${path}[${i}]`, `must be a string of at most ${MAX_ITEM} characters`);
-        const problem = field.item?.(item);
+        const problem =
+          field.item?.(item) ?? (field.itemPattern && !field.itemPattern.test(item) ? `must match ${field.itemPattern.source}` : null);
         if (problem) throw new ValidationError(`${path}[${i}]`, problem);
         return item;
       });
