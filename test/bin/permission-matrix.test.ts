@@ -48,6 +48,15 @@ describe('permission matrix (route table)', () => {
     });
   }
 
+  // One per registry provider: no gateway auth, the provider's own check decides (here: all switched off).
+  for (const route of ROUTES.filter((r) => r.auth === 'public' && r.method === 'POST')) {
+    it(`${route.method} ${route.path} needs no API user and reaches its provider`, async () => {
+      const res = await fetch(`${service.url}${route.path}`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ message: 'bounce processing (settings: enabled) is disabled' });
+    });
+  }
+
   for (const route of ROUTES.filter((r) => r.auth === 'public' && r.method === 'GET')) {
     it(`${route.method} ${route.path} is public`, async () => {
       expect((await fetch(`${service.url}${concretePath(route.path)}`)).status).toBe(200);
