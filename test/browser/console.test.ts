@@ -272,12 +272,13 @@ describe('console in a real headless Chromium', () => {
     // A sink that refuses (410 is final, so each delivery is dead-lettered at once) until healed.
     let healed = false;
     const received: string[] = [];
-    sink = createServer((req, res) => {
+    const server = createServer((req, res) => {
       received.push(String(req.headers['webhook-id']));
       req.resume();
       res.writeHead(healed ? 204 : 410).end();
     });
-    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+    sink = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const current = await call('GET', '/api/settings/bounce');
     const saved = await call(
@@ -288,7 +289,7 @@ describe('console in a real headless Chromium', () => {
           webhooks: [
             {
               enabled: true,
-              url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`,
+              url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
               secret,
               events: ['subscriber.blocklisted'],
             },
