@@ -21,17 +21,6 @@ const BATCH_KEYS = 100;
 const dayKey = (day: string) => `STATS#${day}`;
 const shardKey = (shard: number) => `S#${shard}`;
 
-/** `pk` and the named counters (names hold `#`, so each goes through an attribute name). */
-function projectionOf(names: readonly string[]): { expression: string; names: Record<string, string> } {
-  const attributeNames: Record<string, string> = { '#pk': 'pk' };
-  const parts = ['#pk'];
-  names.forEach((name, i) => {
-    attributeNames[`#n${i}`] = name;
-    parts.push(`#n${i}`);
-  });
-  return { expression: parts.join(', '), names: attributeNames };
-}
-
 export interface StatsStoreOptions {
   /**
    * Told when a counter write failed. Counting never fails the recording or the delete it follows:
@@ -111,18 +100,13 @@ export class DynamoDbStatsStore implements StatsStore {
    * Every shard item of every day by key, 100 keys per BatchGetItem and those requests at once: a
    * 90-day answer is 8 requests (a Query per day would be 90).
    */
-  async read(days: readonly string[], only?: readonly string[]): Promise<Map<string, DayCounters>> {
+  async read(days: readonly string[]): Promise<Map<string, DayCounters>> {
     const keys = days.flatMap((day) =>
       Array.from({ length: STATS_SHARDS }, (_, shard) => ({ pk: dayKey(day), sk: shardKey(shard) })),
     );
     const chunks: (typeof keys)[] = [];
     for (let i = 0; i < keys.length; i += BATCH_KEYS) chunks.push(keys.slice(i, i + BATCH_KEYS));
-    // A day item holds every dimension (campaigns make it large): a grouping over a closed set reads
-    // only its own counters, which is most of the time a 90-day answer takes.
-    const projection = only ? projectionOf(only) : undefined;
-    const items = (
-      await Promise.all(chunks.map((chunk) => batchGet(this.db, this.table, chunk, projection)))
-    ).flat();
+    const items = (await Promise.all(chunks.map((chunk) => batchGet(this.db, this.table, chunk)))).flat();
     const out = new Map<string, DayCounters>();
     for (const item of items) {
       const day = String(item.pk).slice('STATS#'.length);

@@ -1,5 +1,4 @@
 import { BOUNCE_TYPES, type Bounce, type BounceType } from '../bounces/bounce.js';
-import { REASONS } from '../bounces/reasons.js';
 
 /** What `GET /api/stats` can group by. */
 export const STATS_GROUPS = ['day', 'type', 'reason', 'source', 'campaign'] as const;
@@ -18,19 +17,6 @@ const DIMENSION: Record<Exclude<StatsGroup, 'day' | 'type'>, string> = {
   campaign: 'c',
 };
 const TOTAL = 't#all';
-
-/**
- * The only counters a grouping over a closed set needs (day and type: the totals; reason: the closed
- * list of reasons), so a read can leave the others behind; undefined for source and campaign, whose
- * values are open.
- */
-export function countersFor(group: StatsGroup): string[] | undefined {
-  if (group === 'day' || group === 'type') return BOUNCE_TYPES.map((type) => `${TOTAL}#${type}`);
-  if (group === 'reason') {
-    return REASONS.flatMap((reason) => BOUNCE_TYPES.map((type) => `${DIMENSION.reason}#${reason}#${type}`));
-  }
-  return undefined;
-}
 
 /** The UTC day (`yyyy-mm-dd`) a bounce counts on: the day it happened. */
 export function statsDay(bounce: Pick<Bounce, 'created_at'>): string {

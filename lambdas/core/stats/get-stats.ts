@@ -1,5 +1,5 @@
 import type { Clock } from '../ports.js';
-import { countersFor, type StatsBucket, toBuckets } from './counters.js';
+import { type StatsBucket, toBuckets } from './counters.js';
 import type { StatsStore } from './ports.js';
 import { parseStatsQuery } from './stats-query.js';
 
@@ -9,6 +9,6 @@ export async function getStats(
   params: { from?: string; to?: string; group_by?: string },
 ): Promise<{ buckets: StatsBucket[] }> {
   const query = parseStatsQuery(params, deps.clock.now());
-  const days = await deps.stats.read(query.days, countersFor(query.group));
+  const days = await deps.stats.read(query.days);
   return { buckets: toBuckets(days, query.group, query.days) };
 }

@@ -10,8 +10,8 @@ export interface StatsStore {
   increment(bounce: Bounce): Promise<void>;
   /** Uncounts bounces that were just deleted. */
   decrement(bounces: readonly Bounce[]): Promise<void>;
-  /** The counters of each listed UTC day that has any; only the named counters when `only` is given. */
-  read(days: readonly string[], only?: readonly string[]): Promise<Map<string, DayCounters>>;
+  /** The counters of each listed UTC day that has any. */
+  read(days: readonly string[]): Promise<Map<string, DayCounters>>;
   /** Replaces a day's counters with these (a rebuild); an empty object clears the day. */
   replace(day: string, counters: DayCounters): Promise<void>;
 }
