@@ -1,7 +1,11 @@
-/** `npm run build:console`: bundles the console into console/dist and prints its sizes. */
+/**
+ * `npm run build:console [DIR]`: bundles the console into console/dist (or DIR, as the CDK bundling
+ * of the console function does) and prints its sizes.
+ */
+import { resolve } from 'node:path';
 import { buildConsole } from './console/build-console.js';
 
-const built = await buildConsole();
+const built = await buildConsole(process.argv[2] ? resolve(process.argv[2]) : undefined);
 let gz = 0;
 for (const f of built.files) {
   gz += f.gzipped;

@@ -13,6 +13,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SECURITY_HEADERS } from '../lambdas/handlers/http/security-headers.js';
 import type { FunctionName, Route } from '../lambdas/handlers/routes.js';
 import type { ApiAuth } from './auth-construct.js';
 
@@ -59,6 +60,8 @@ export function isProviderWebhook(route: Route): boolean {
 }
 
 const INTERNAL_ERROR = 'internal error; the request was not completed and may be retried';
+/** What the console hears when its credentials are refused (it signs the person out and says so). */
+const CONSOLE_REFUSAL = 'invalid API credentials';
 
 /** `{"message": ...}` with API Gateway's own (already JSON-quoted) message. */
 const GATEWAY_MESSAGE = '{"message":$context.error.messageString}';
@@ -188,6 +191,8 @@ export class BounceApi extends Construct {
 
   private addGatewayResponses(auth: ApiAuth): void {
     const json = (template: string) => ({ 'application/json': template });
+    // The handlers' security headers (lambdas/handlers/http/security-headers.ts) on API Gateway's own answers.
+    const secure = Object.fromEntries(Object.entries(SECURITY_HEADERS).map(([k, v]) => [k, `'${v}'`]));
     this.api.addGatewayResponse('NotFound', {
       // API Gateway's answer for a path or method it does not have. In IAM mode it is also the answer
       // to an unsigned request, which the message then has to cover.
@@ -196,6 +201,7 @@ export class BounceApi extends Construct {
       templates: json(
         messageBody(auth.mode === 'iam' ? 'not found, or the request is not SigV4-signed' : 'not found'),
       ),
+      responseHeaders: secure,
     });
     this.api.addGatewayResponse('Unauthorized', {
       type: ResponseType.UNAUTHORIZED,
@@ -204,22 +210,28 @@ export class BounceApi extends Construct {
       // Lets browsers and curl --anyauth know basic auth is expected, as the handlers do.
       responseHeaders:
         auth.mode === 'basic'
-          ? { 'WWW-Authenticate': `'Basic realm="stmails", charset="UTF-8"'` }
-          : undefined,
+          ? { ...secure, 'WWW-Authenticate': `'Basic realm="stmails", charset="UTF-8"'` }
+          : secure,
     });
+    // In basic mode the authorizer denies only the console's requests with refused credentials
+    // (lambdas/handlers/authorizer.ts), and every other refusal is UNAUTHORIZED: their answer is the
+    // 401 without a challenge, so the browser shows the console's sign-in, never its own dialog.
     this.api.addGatewayResponse('AccessDenied', {
       type: ResponseType.ACCESS_DENIED,
-      statusCode: '403',
-      templates: json(GATEWAY_MESSAGE),
+      statusCode: auth.mode === 'basic' ? '401' : '403',
+      templates: json(auth.mode === 'basic' ? messageBody(CONSOLE_REFUSAL) : GATEWAY_MESSAGE),
+      responseHeaders: secure,
     });
     this.api.addGatewayResponse('Default4xx', {
       type: ResponseType.DEFAULT_4XX,
       templates: json(GATEWAY_MESSAGE),
+      responseHeaders: secure,
     });
     // API Gateway's 5xx texts can name integration details; callers get the handlers' generic one.
     this.api.addGatewayResponse('Default5xx', {
       type: ResponseType.DEFAULT_5XX,
       templates: json(messageBody(INTERNAL_ERROR)),
+      responseHeaders: secure,
     });
   }
 

@@ -13,6 +13,7 @@ import {
 } from '../lambdas/handlers/routes.js';
 import { type ApiThrottle, BounceApi } from './api-construct.js';
 import { ApiAuth } from './auth-construct.js';
+import { BounceConsole } from './console-construct.js';
 import { type DeploySettings, deploySettingsJson } from './deploy-settings.js';
 import { OutboundEvents } from './events-construct.js';
 import { BounceFunction } from './function-construct.js';
@@ -65,6 +66,8 @@ export class BounceStack extends Stack {
   public readonly api: BounceApi;
   public readonly monitoring: Monitoring;
   public readonly outbound: OutboundDispatcher;
+  /** The operator console at /console/; basic auth mode only (it signs in with an API user). */
+  public readonly console?: BounceConsole;
 
   constructor(scope: Construct, id: string, props: BounceStackProps = {}) {
     super(scope, id, props);
@@ -143,6 +146,13 @@ export class BounceStack extends Stack {
       logRetention: props.logRetention,
     });
 
+    if (authMode === 'basic') {
+      this.console = new BounceConsole(this, 'Console', {
+        api: this.api.api,
+        logRetention: props.logRetention,
+      });
+    }
+
     this.scanner = new MailboxScanner(this, 'MailboxScanner', {
       environment,
       logRetention: props.logRetention,
@@ -178,6 +188,12 @@ export class BounceStack extends Stack {
       value: this.api.api.url,
       description: 'base URL of the API (stage included)',
     });
+    if (this.console) {
+      new CfnOutput(this, 'ConsoleUrl', {
+        value: this.api.api.urlForPath('/console/'),
+        description: 'the operator console (sign in with an API user from the users secret)',
+      });
+    }
     new CfnOutput(this, 'UsersSecretArn', {
       value: this.secrets.usersSecret.secretArn,
       description: 'API users: put {"users":[{"name","token","permissions"}]} here (basic auth mode)',

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
 import { createDynamoDbClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
+import { DynamoDbStatsStore } from '../../lambdas/adapters/dynamodb/dynamodb-stats-store.js';
 import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
 import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { systemClock } from '../../lambdas/adapters/system-clock.js';
@@ -16,6 +17,7 @@ import {
   type BounceSettings,
   effectiveSettings,
 } from '../../lambdas/core/settings/settings.js';
+import { countedSubscriberStore } from '../../lambdas/core/stats/counted-subscriber-store.js';
 import { ensureTable, localClientConfig, startDynalite } from '../local/local-dynamodb.js';
 import { table } from './stats.js';
 
@@ -380,6 +382,16 @@ export async function benchRequestsPerBounce(): Promise<string[]> {
     };
     const results: Measured[] = [];
     for (const [i, c] of CASES.entries()) results.push(await measure(record, counter, c, i));
+    // The same cases with the statistics counters as deployed (a delete also uncounts what it erased).
+    const stats = new DynamoDbStatsStore(db, TABLE);
+    const withCounters: RecordDeps = {
+      ...record,
+      subscribers: countedSubscriberStore(record.subscribers, stats),
+      stats,
+    };
+    const counted: Measured[] = [];
+    for (const [i, c] of CASES.entries())
+      counted.push(await measure(withCounters, counter, c, CASES.length + i));
 
     const rows = results.map((m) => {
       const over = overBudget(m);
@@ -420,6 +432,27 @@ export async function benchRequestsPerBounce(): Promise<string[]> {
     );
     console.log('  (not counted: the webhook handler reads settings at most once per 5 s per container)');
 
+    const compared = results.map((m, i) => {
+      const c = counted[i] as Measured;
+      return [
+        m.c.label,
+        m.c.fires,
+        String(m.onDynamoDb),
+        String(c.onDynamoDb),
+        String(m.roundTripsOnDynamoDb),
+        String(c.roundTripsOnDynamoDb),
+        c.problem ? `!! ${c.problem}` : '',
+      ];
+    });
+    console.log('');
+    console.log('  before/after the statistics counters (on DynamoDB):');
+    const header2 = ['case', 'fires', 'requests before', 'after', 'round trips before', 'after', ''];
+    for (const line of table([header2, ...compared], 'llrrrrl')) console.log(`  ${line}`);
+
+    const figureOf = (of: Measured[]) => (pick: (m: Measured) => boolean) => {
+      const found = of.filter(pick).map((m) => m.onDynamoDb);
+      return found.length ? `${Math.min(...found)}-${Math.max(...found)}`.replace(/^(\d+)-\1$/, '$1') : '-';
+    };
     const figure = (pick: (m: Measured) => boolean) => {
       const found = results.filter(pick).map((m) => m.onDynamoDb);
       return found.length ? `${Math.min(...found)}-${Math.max(...found)}`.replace(/^(\d+)-\1$/, '$1') : '-';
@@ -436,6 +469,9 @@ export async function benchRequestsPerBounce(): Promise<string[]> {
         `${figure((m) => m.c.fires === 'none' && m.c.untimed === true)} (budget +${BUDGET.untimed}); ` +
         `with an action ${figure((m) => m.c.fires !== 'none' && m.c.fires !== 'delete')}, ` +
         `delete ${figure((m) => m.c.fires === 'delete')}`,
+      `with the statistics counters: known address ${figureOf(counted)(none('known'))}, new address ` +
+        `${figureOf(counted)(none('new'))}, with an action ${figureOf(counted)((m) => m.c.fires !== 'none' && m.c.fires !== 'delete')}, ` +
+        `delete ${figureOf(counted)((m) => m.c.fires === 'delete')} (the counter adds one request; it runs beside the count, so round trips without an action stay within 3)`,
       over.length ? `over budget: ${over.join('; ')}` : 'every case within budget',
       ...broken.map((b) => `!! ${b}`),
     ];

@@ -5,6 +5,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Cont
 import { isConsoleRequest, withoutChallenge } from '../../lambdas/handlers/console-assets.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import { message } from '../../lambdas/handlers/http/responses.js';
+import { withSecurityHeaders } from '../../lambdas/handlers/http/security-headers.js';
 import type { HttpEvent, HttpResult } from '../../lambdas/handlers/http/types.js';
 import { type FunctionName, ROUTES } from '../../lambdas/handlers/routes.js';
 import { lambdaContext, routeMatcher, toAuthorizerEvent, toProxyEvent } from './to-event.js';
@@ -32,8 +33,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
+/** Answers made here (404, 413, the authorizer's 401, the console) carry the security headers as API Gateway's do. */
 function send(res: ServerResponse, result: HttpResult): void {
-  const headers: Record<string, string | number | boolean> = { ...(result.headers ?? {}) };
+  const headers: Record<string, string | number | boolean> = {
+    ...(withSecurityHeaders(result).headers ?? {}),
+  };
   res.writeHead(result.statusCode, headers as Record<string, string>);
   res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }

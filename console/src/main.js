@@ -4,6 +4,7 @@ import { ApiError, api, clearCredentials, credentials, saveCredentials, whenSign
 import { html } from './html.js';
 import { BouncesPage } from './pages/bounces.js';
 import { MailboxesPage } from './pages/mailboxes.js';
+import { OutboundPage } from './pages/outbound.js';
 import { OverviewPage } from './pages/overview.js';
 import { SettingsPage } from './pages/settings.js';
 import { SubscriberPage } from './pages/subscriber.js';
@@ -15,6 +16,7 @@ const PAGES = [
   ['subscriber', 'Subscriber', SubscriberPage],
   ['settings', 'Settings', SettingsPage],
   ['mailboxes', 'Mailboxes', MailboxesPage],
+  ['outbound', 'Outbound', OutboundPage],
 ];
 
 function currentRoute() {

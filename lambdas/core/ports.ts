@@ -41,8 +41,12 @@ export interface SubscriberStore {
    */
   applyAction(change: ActionChange): Promise<boolean>;
   markEmitted(email: string, type: BounceType, bounceId: string): Promise<void>;
-  /** Writes the tombstone first, then removes the subscriber's bounces and record; safe to repeat. */
-  erase(email: string): Promise<void>;
+  /**
+   * Writes the tombstone first, then removes the subscriber's bounces and record; safe to repeat.
+   * `removed` hears of each batch of counted bounces as it goes (not those an operator had already
+   * deleted), so the statistics lose what the erase took.
+   */
+  erase(email: string, removed?: (bounces: readonly Bounce[]) => Promise<void>): Promise<void>;
   /**
    * Sets the given fields of an existing record. Re-enabling a blocklisted subscriber clears the
    * fired actions, so a new crossing of a threshold acts again.

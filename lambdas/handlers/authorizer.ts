@@ -5,6 +5,7 @@ import { systemClock } from '../adapters/system-clock.js';
 import { authenticate } from '../core/access/authenticate.js';
 import { BounceError } from '../core/errors.js';
 import type { UserStore } from '../core/ports.js';
+import { isConsoleRequest } from './console-assets.js';
 import { authorizerEnvironment } from './environment.js';
 
 export interface AuthorizerDeps {
@@ -54,7 +55,39 @@ export function createAuthorizer(deps: AuthorizerDeps) {
   };
 }
 
-let authorize: ReturnType<typeof createAuthorizer> | undefined;
+/** The principal of a console request whose credentials were refused (never a user's name). */
+export const CONSOLE_REFUSED = 'console-refused';
+
+/**
+ * What API Gateway is told. Refused credentials are an `Unauthorized` error (the UNAUTHORIZED
+ * gateway response: 401 with a basic-auth challenge), except for the console's requests: those get
+ * an explicit deny, which API Gateway answers with the ACCESS_DENIED gateway response, a 401
+ * without `WWW-Authenticate` in basic mode, so the browser never shows its own login dialog.
+ */
+export function gatewayAuthorizer(authorize: ReturnType<typeof createAuthorizer>) {
+  return async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    try {
+      return await authorize(event);
+    } catch (error) {
+      if (!(error instanceof BounceError) || error.kind !== 'unauthenticated') throw error;
+      if (isConsoleRequest(event.headers ?? {})) {
+        return {
+          principalId: CONSOLE_REFUSED,
+          policyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: wholeStage(event.methodArn) },
+            ],
+          },
+        };
+      }
+      // API Gateway turns exactly this message into a 401 (the UNAUTHORIZED gateway response).
+      throw new Error('Unauthorized');
+    }
+  };
+}
+
+let authorize: ReturnType<typeof gatewayAuthorizer> | undefined;
 
 /** The authorizer's composition root: only the users secret (no table, no settings). */
 function awsUsers(): UserStore {
@@ -63,12 +96,6 @@ function awsUsers(): UserStore {
 }
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  authorize ??= createAuthorizer({ users: awsUsers() });
-  try {
-    return await authorize(event);
-  } catch (error) {
-    // API Gateway turns exactly this message into a 401 (the UNAUTHORIZED gateway response).
-    if (error instanceof BounceError && error.kind === 'unauthenticated') throw new Error('Unauthorized');
-    throw error;
-  }
+  authorize ??= gatewayAuthorizer(createAuthorizer({ users: awsUsers() }));
+  return authorize(event);
 }

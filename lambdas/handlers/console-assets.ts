@@ -69,7 +69,8 @@ export function consoleAssets(dir: string): (path: string) => HttpResult {
   };
   return (path) => {
     if (path === '/console') {
-      return { statusCode: 308, headers: { ...CONSOLE_HEADERS, Location: '/console/' }, body: '' };
+      // Relative, so it also holds below an API Gateway stage (`/v1/console` -> `/v1/console/`).
+      return { statusCode: 308, headers: { ...CONSOLE_HEADERS, Location: 'console/' }, body: '' };
     }
     const name = path === '/console/' ? 'index.html' : path.slice('/console/'.length);
     const type = TYPES[name];

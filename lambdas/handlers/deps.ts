@@ -24,6 +24,7 @@ import {
   SettingsService,
 } from '../core/settings/settings-service.js';
 import { countedBounceStore } from '../core/stats/counted-bounce-store.js';
+import { countedSubscriberStore } from '../core/stats/counted-subscriber-store.js';
 import { type FunctionEnvironment, functionEnvironment } from './environment.js';
 import type { AuthMode } from './http/permission.js';
 import { logger } from './logger.js';
@@ -77,7 +78,7 @@ export function depsFromParts(parts: TableDeps): Deps {
   });
   return {
     record: {
-      subscribers: new DynamoDbSubscriberStore(db, tableName),
+      subscribers: countedSubscriberStore(new DynamoDbSubscriberStore(db, tableName), stats),
       bounces: countedBounceStore(
         new DynamoDbBounceStore(db, tableName, new CursorSigner(parts.secrets)),
         stats,

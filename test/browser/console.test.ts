@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Page } from 'playwright-core';
@@ -22,6 +25,7 @@ describe('console in a real headless Chromium', () => {
   let page: Page;
   let pop: FakePop3Server;
   let mailboxUuid = '';
+  let sink: Server | undefined;
   const consoleErrors: string[] = [];
 
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -104,6 +108,7 @@ describe('console in a real headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await pop?.close();
+    await new Promise((resolve) => (sink ? sink.close(resolve) : resolve(undefined)));
     await service?.close();
   });
 
@@ -293,6 +298,104 @@ describe('console in a real headless Chromium', () => {
     expect(mailboxUuid).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('shows outbound dead letters on the overview, pages deliveries and retries one', async () => {
+    // A sink that refuses (410 is final, so each delivery is dead-lettered at once) until healed.
+    let healed = false;
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      received.push(String(req.headers['webhook-id']));
+      req.resume();
+      res.writeHead(healed ? 204 : 410).end();
+    });
+    sink = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const current = await call('GET', '/api/settings/bounce');
+    const saved = await call(
+      'PUT',
+      '/api/settings/bounce',
+      {
+        outbound: {
+          webhooks: [
+            {
+              enabled: true,
+              url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+              secret,
+              events: ['subscriber.blocklisted'],
+            },
+          ],
+        },
+      },
+      { 'If-Match': current.headers.get('ETag') as string },
+    );
+    expect(saved.status).toBe(200);
+    // 22 blocklisted addresses: more dead letters than one page of 20 holds.
+    for (let i = 0; i < 22; i += 1) {
+      const res = await call('POST', '/webhooks/bounce', {
+        email: `dead${i}@example.org`,
+        type: 'hard',
+        source: 'api',
+        meta: { reason: 'user_unknown' },
+      });
+      expect(res.status).toBe(200);
+    }
+    await expect
+      .poll(
+        async () =>
+          (await call('GET', '/api/outbound/deliveries?status=failed&per_page=50')).body.data.results.length,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(22);
+
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await expect
+      .poll(() => page.locator('.dead-letters').textContent(), { timeout: 10_000 })
+      .toMatch(/22 deliveries gave up/);
+    await page
+      .locator('.dead-letters')
+      .getByRole('link', { name: /Review and retry/ })
+      .click();
+
+    await page.getByRole('heading', { name: 'Outbound', level: 2 }).waitFor();
+    // Sinks come from settings, the webhook's secret masked: never the secret itself.
+    await expect.poll(() => page.locator('table.sinks').textContent()).toContain('set (hidden)');
+    expect(await page.content()).not.toContain(secret);
+    await expect.poll(() => page.locator('table.deliveries tbody tr').count()).toBe(20);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => page.locator('table.deliveries caption').textContent()).toContain('Page 2');
+    await expect.poll(() => page.locator('table.deliveries tbody tr').count()).toBe(2);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await expect.poll(() => page.locator('table.deliveries tbody tr').count()).toBe(20);
+    await shot('outbound');
+
+    healed = true;
+    const before = received.length;
+    await page
+      .locator('table.deliveries tbody tr')
+      .first()
+      .getByRole('button', { name: /^Retry/ })
+      .click();
+    await expect.poll(() => page.locator('.status').textContent()).toContain('back in line');
+    await expect.poll(() => page.locator('table.deliveries tbody tr').count()).toBe(20);
+    // Delivered on the retry: the sink heard it again, and the API lists it as delivered.
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBeGreaterThan(before);
+    await expect
+      .poll(
+        async () => (await call('GET', '/api/outbound/deliveries?status=delivered')).body.data.results.length,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(1);
+    await page.getByLabel('Status').selectOption('delivered');
+    await expect.poll(() => page.locator('table.deliveries tbody tr').count()).toBe(1);
+    expect(await page.locator('table.deliveries tbody tr td:nth-child(2)').textContent()).toBe(
+      'subscriber.blocklisted',
+    );
+  });
+
   it('tells a user without a permission so on the page', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
@@ -301,6 +404,12 @@ describe('console in a real headless Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Settings' }).click();
     await expect.poll(() => page.locator('.notice').first().textContent()).toContain('settings:get');
+    await page.getByRole('link', { name: 'Outbound' }).click();
+    await expect.poll(() => page.locator('.notice').allTextContents()).toHaveLength(2);
+    const notices = (await page.locator('.notice').allTextContents()).join(' ');
+    expect(notices).toContain('settings:get');
+    expect(notices).toContain('settings:manage');
+    await shot('outbound-forbidden');
   });
 
   it('is readable 360 px wide', async () => {

@@ -1,7 +1,12 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { StaticUserStore } from '../../lambdas/adapters/static-user-store.js';
-import { createAuthorizer, wholeStage } from '../../lambdas/handlers/authorizer.js';
+import {
+  CONSOLE_REFUSED,
+  createAuthorizer,
+  gatewayAuthorizer,
+  wholeStage,
+} from '../../lambdas/handlers/authorizer.js';
 
 const API = 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5';
 const users = new StaticUserStore([{ name: 'ops', token: 'secret-token', permissions: ['bounces:get'] }]);
@@ -75,5 +80,38 @@ describe('REQUEST authorizer policy', () => {
   it('refuses a methodArn that is not an execute-api method ARN, naming it', () => {
     expect(() => wholeStage('arn:aws:lambda:eu-west-1:123456789012:function:f')).toThrow(/methodArn/);
     expect(() => wholeStage('a1b2c3d4e5/v1/GET/api')).toThrow(/methodArn/);
+  });
+});
+
+describe('what API Gateway is told about refused credentials', () => {
+  const gateway = gatewayAuthorizer(authorize);
+  const refused = (headers: Record<string, string>) => ({
+    ...authorizerEvent('GET', '/api/stats', '/api/stats'),
+    headers: { Authorization: 'token ops:wrong-token', ...headers },
+  });
+
+  it('throws Unauthorized for an ordinary caller (the 401 with a basic-auth challenge)', async () => {
+    await expect(gateway(refused({}))).rejects.toThrow(/^Unauthorized$/);
+  });
+
+  it("denies the console's request explicitly (the 401 without a challenge), for the whole stage", async () => {
+    const result = await gateway(refused({ 'X-Requested-With': 'stmails-console' }));
+    expect(result.principalId).toBe(CONSOLE_REFUSED);
+    expect(result.context).toBeUndefined();
+    const [statement] = result.policyDocument.Statement as { Effect: string; Resource: string }[];
+    expect(statement?.Effect).toBe('Deny');
+    expect(statement?.Resource).toBe(`${API}/v1/*/*`);
+  });
+
+  it("lets the console's right credentials through as any caller's", async () => {
+    const result = await gateway({
+      ...authorizerEvent('GET', '/api/stats', '/api/stats'),
+      headers: {
+        Authorization: `Basic ${Buffer.from('ops:secret-token').toString('base64')}`,
+        'X-Requested-With': 'stmails-console',
+      },
+    });
+    expect(result.principalId).toBe('ops');
+    expect((result.policyDocument.Statement[0] as { Effect: string }).Effect).toBe('Allow');
   });
 });

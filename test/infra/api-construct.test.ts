@@ -112,7 +112,8 @@ describe.each(['basic', 'iam'] as const)('BounceApi in %s auth mode', (mode) => 
     expect(notFoundBody.message).toMatch(/^not found/);
     if (mode === 'basic') expect(notFoundBody).toEqual({ message: 'not found' });
     expect(byType.UNAUTHORIZED?.StatusCode).toBe('401');
-    expect(byType.ACCESS_DENIED?.StatusCode).toBe('403');
+    // Basic mode denies only the console's refused requests: a 401 without a challenge.
+    expect(byType.ACCESS_DENIED?.StatusCode).toBe(mode === 'basic' ? '401' : '403');
     for (const response of responses) {
       // API Gateway substitutes the quoted message, so the body is JSON once rendered.
       const rendered = response.ResponseTemplates['application/json']?.replace(

@@ -42,17 +42,21 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     'Fn::GetAtt': [logicalId(construct), 'Arn'],
   });
 
-  it('serves every route of the table with its auth kind, and no other method', () => {
+  it('serves every route of the table with its auth kind, the console in basic mode, and no other method', () => {
     const kind = authMode === 'basic' ? 'CUSTOM' : 'AWS_IAM';
+    const console = authMode === 'basic' ? ['GET /console NONE', 'GET /console/{file} NONE'] : [];
     expect(methodsOf(template)).toEqual(
-      ROUTES.map((r) => `${r.method} ${r.path} ${r.auth === 'public' ? 'NONE' : kind}`).sort(),
+      [
+        ...ROUTES.map((r) => `${r.method} ${r.path} ${r.auth === 'public' ? 'NONE' : kind}`),
+        ...console,
+      ].sort(),
     );
   });
 
-  it('has one function per FUNCTIONS entry that serves a route, the mailbox scanner, and the authorizer in basic mode', () => {
+  it('has one function per FUNCTIONS entry that serves a route, the mailbox scanner, and the authorizer and console in basic mode', () => {
     expect(Object.keys(stack.functions).sort()).toEqual([...served].sort());
-    // + the mailbox scanner and the outbound dispatcher
-    template.resourceCountIs('AWS::Lambda::Function', served.length + 2 + (authMode === 'basic' ? 1 : 0));
+    // + the mailbox scanner and the outbound dispatcher; the authorizer and the console in basic mode
+    template.resourceCountIs('AWS::Lambda::Function', served.length + 2 + (authMode === 'basic' ? 2 : 0));
   });
 
   it('has one function per registry provider, serving its route and told which provider it is', () => {
@@ -209,7 +213,9 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
         ? { ...shared, DISPATCHER_FUNCTION_NAME: ref(stack.outbound.function.fn) }
         : id === logicalId(stack.outbound.function.fn as never)
           ? shared
-          : { USERS_SECRET_ARN: ref(stack.secrets.usersSecret) };
+          : stack.console && id === logicalId(stack.console.function.fn as never)
+            ? {}
+            : { USERS_SECRET_ARN: ref(stack.secrets.usersSecret) };
       const provider = Object.keys(FUNCTIONS).find(
         (name) =>
           stack.functions[name as FunctionName] &&
@@ -228,9 +234,15 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"token"|"password"\s*:\s*"[^"]/);
   });
 
-  it('outputs the API URL, the users secret ARN, the table name and the event bus name', () => {
+  it('outputs the API URL, the users secret ARN, the table name, the event bus name and the console URL in basic mode', () => {
     expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
-      ['ApiUrl', 'EventBusName', 'TableName', 'UsersSecretArn'].sort(),
+      [
+        'ApiUrl',
+        'EventBusName',
+        'TableName',
+        'UsersSecretArn',
+        ...(authMode === 'basic' ? ['ConsoleUrl'] : []),
+      ].sort(),
     );
     template.hasOutput('UsersSecretArn', { Value: ref(stack.secrets.usersSecret) });
     template.hasOutput('TableName', { Value: ref(stack.table.table) });

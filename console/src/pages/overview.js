@@ -73,14 +73,27 @@ function Ranked({ title, column, buckets, limit = 10, link }) {
   </section>`;
 }
 
-/**
- * HOOK(outbound): outbound dead letters. Once `GET /api/outbound/deliveries?status=failed` exists,
- * load it here and list the count with a link to the outbound page; until then the section says so.
- */
+/** Outbound dead letters: how many (up to a page's worth) and where to retry them. */
 function DeadLetters() {
+  const [page, error] = useLoad(
+    () =>
+      api('GET', '/api/outbound/deliveries', { query: { status: 'failed', per_page: 50 } }).then(
+        (r) => r.data,
+      ),
+    [],
+  );
+  const count = page?.results.length ?? 0;
   return html`<section class="dead-letters">
     <h3>Outbound dead letters</h3>
-    <p>Outbound delivery is not part of this version yet.</p>
+    <${Problem} error=${error} />
+    ${!page && !error && html`<p aria-busy="true">Loading…</p>`}
+    ${
+      page &&
+      (count === 0
+        ? html`<p class="ok">None: every outbound delivery went through or is still being tried.</p>`
+        : html`<p class="dead">${page.next_cursor ? `More than ${count}` : count} ${count === 1 ? 'delivery' : 'deliveries'} gave up
+            (${[...new Set(page.results.map((d) => d.sink))].join(', ')}). <a href="#/outbound">Review and retry them</a>.</p>`)
+    }
   </section>`;
 }
 

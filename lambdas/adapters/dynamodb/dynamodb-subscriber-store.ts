@@ -16,7 +16,7 @@ import type { ReenabledEntry, Subscriber } from '../../core/subscribers/subscrib
 import { batchDelete, batchGet } from './batch.js';
 import type { Item } from './bounce-item.js';
 import { isConditionFailure, storage } from './client.js';
-import { keys } from './keys.js';
+import { BOUNCE_PREFIX, keys } from './keys.js';
 import { INDEX } from './table.js';
 
 const KEY_FIELDS = ['pk', 'sk', 'lk'];
@@ -245,7 +245,7 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
     }
   }
 
-  async erase(email: string): Promise<void> {
+  async erase(email: string, removed?: (bounces: readonly Bounce[]) => Promise<void>): Promise<void> {
     // The tombstone goes first: from then on no bounce or import can bring the address back, and a
     // retry that finds it finishes the removal.
     await storage('write tombstone', () =>
@@ -260,16 +260,24 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
             TableName: this.table,
             KeyConditionExpression: 'pk = :pk',
             ExpressionAttributeValues: { ':pk': subKey.pk },
-            ProjectionExpression: 'pk, sk, id, email, created_at, event_key',
+            // What the statistics need to uncount a bounce, besides the keys.
+            ProjectionExpression:
+              'pk, sk, id, email, created_at, event_key, #type, reason, #source, campaign_uuid, deleted',
+            ExpressionAttributeNames: { '#type': 'type', '#source': 'source' },
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
         ),
       );
       const doomed: { pk: string; sk: string }[] = [];
+      const counted: Bounce[] = [];
       for (const item of page.Items ?? []) {
         if (item.sk === subKey.sk) continue;
         doomed.push({ pk: item.pk, sk: item.sk });
+        // A bounce an operator deleted left its claim behind, already uncounted.
+        if (String(item.sk).startsWith(BOUNCE_PREFIX) && item.deleted !== true) {
+          counted.push({ ...(item as Bounce), meta: {} });
+        }
         // Bounces that are their own claim have no event item to remove.
         const bounce = item as Pick<Bounce, 'id' | 'email' | 'created_at' | 'event_key'>;
         if (typeof bounce.event_key === 'string' && !claimsOwnKey(bounce)) {
@@ -277,6 +285,7 @@ export class DynamoDbSubscriberStore implements SubscriberStore {
         }
       }
       await batchDelete(this.db, this.table, doomed);
+      if (removed && counted.length) await removed(counted);
       start = page.LastEvaluatedKey;
     } while (start);
     await batchDelete(this.db, this.table, [subKey]);

@@ -1,4 +1,4 @@
-import type { BounceType } from '../../core/bounces/bounce.js';
+import type { Bounce, BounceType } from '../../core/bounces/bounce.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { ActionChange, EmailLookup, SubscriberChanges, SubscriberStore } from '../../core/ports.js';
 import type { ReenabledEntry, Subscriber } from '../../core/subscribers/subscriber.js';
@@ -62,12 +62,14 @@ export class MemorySubscriberStore implements SubscriberStore {
     if (fired?.bounce_id === bounceId) fired.emitted = true;
   }
 
-  async erase(email: string): Promise<void> {
+  async erase(email: string, removed?: (bounces: readonly Bounce[]) => Promise<void>): Promise<void> {
     this.state.tombstone(email);
-    for (const bounce of this.state.bouncesOf(email)) {
+    const bounces = [...this.state.bouncesOf(email)];
+    for (const bounce of bounces) {
       this.state.removeBounce(bounce.id);
       if (bounce.event_key) this.state.events.delete(bounce.event_key);
     }
+    if (removed && bounces.length) await removed(bounces);
     for (const [id, deleted] of this.state.deletedClaims) {
       if (deleted.email === email) this.state.deletedClaims.delete(id);
     }
