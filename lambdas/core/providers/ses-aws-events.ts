@@ -59,7 +59,10 @@ export function sesFromSnsEvent(event: unknown): SesFeedback[] {
     try {
       if (!isRecord(record)) throw new ValidationError(at, 'is not an object');
       if (record.EventSource !== 'aws:sns')
-        throw new ValidationError(`${at}.EventSource`, `is ${JSON.stringify(record.EventSource)}, not aws:sns`);
+        throw new ValidationError(
+          `${at}.EventSource`,
+          `is ${JSON.stringify(record.EventSource)}, not aws:sns`,
+        );
       return snsNotification(record.Sns, `${at}.Sns`);
     } catch (error) {
       // A malformed record fails alone, when it is mapped; the others are still recorded.
