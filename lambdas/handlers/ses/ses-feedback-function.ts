@@ -22,6 +22,17 @@ function describe(error: unknown): string {
 }
 
 /**
+ * What Lambda puts in the dead-letter queue when an invocation failed past its retries (its on-failure
+ * destination record) carries the event as `requestPayload`: taken as it is, so a dead letter is
+ * replayed by invoking the function with the message body, whatever put it in the queue.
+ */
+export function unwrapDeadLetter(event: unknown): unknown {
+  if (typeof event !== 'object' || event === null) return event;
+  const record = event as Record<string, unknown>;
+  return 'requestContext' in record && 'requestPayload' in record ? record.requestPayload : event;
+}
+
+/**
  * A function AWS invokes with SES feedback (SNS subscription or EventBridge rule). Whatever cannot be
  * recorded now is thrown, never swallowed: a switch that is off, a storage failure, a malformed or
  * unexpected record (after the others are recorded). AWS then retries the invocation and, past its
@@ -33,7 +44,7 @@ export function createSesFeedbackHandler(
   deps: SesFeedbackDeps,
 ): (event: unknown) => Promise<SesFeedbackCounts> {
   return async (event) => {
-    const feedback = parse(event);
+    const feedback = parse(unwrapDeadLetter(event));
     const settings = await deps.settings.get();
     const { failures, ...counts } = await ingestSesFeedback(deps.record, settings, feedback);
     deps.logger.info('ses feedback handled', { path, ...counts, failed: failures.length });

@@ -204,4 +204,10 @@ describe('SES feedback without a public endpoint (SNS Lambda subscription, Event
     expect(await failing(native('eventbridge-bounce'))).toMatchObject({ recorded: 2, duplicates: 0 });
     expect(await failing(native('eventbridge-bounce'))).toMatchObject({ recorded: 0, duplicates: 2 });
   });
+
+  it('replays a dead letter by its body as it is: the function failure record, or what SNS kept', async () => {
+    expect(await eventBridge(native('lambda-on-failure-eventbridge-bounce'))).toMatchObject({ recorded: 2 });
+    expect(await sns(native('sns-dead-letter-bounce'))).toMatchObject({ recorded: 0, duplicates: 2 });
+    expect(await count('jane@example.com')).toBe(1);
+  });
 });
