@@ -232,6 +232,20 @@ export class BounceStack extends Stack {
       description: 'API users: put {"users":[{"name","token","permissions"}]} here (basic auth mode)',
     });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    for (const [id, path] of [
+      ['SesSnsLambda', this.sesSnsLambda],
+      ['SesEventBridge', this.sesEventBridge],
+    ] as const) {
+      if (!path) continue;
+      new CfnOutput(this, `${id}FunctionName`, {
+        value: path.function.fn.functionName,
+        description: 'SES feedback function: replay a dead letter by invoking it with the message body',
+      });
+      new CfnOutput(this, `${id}DeadLetterQueueUrl`, {
+        value: path.deadLetterQueue.queueUrl,
+        description: 'SES feedback that could not be recorded (switch off, storage down, unusable record)',
+      });
+    }
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
   }
 }
