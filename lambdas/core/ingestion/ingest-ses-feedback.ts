@@ -1,9 +1,8 @@
 import type { BounceInput } from '../bounces/bounce.js';
-import type { RecordDeps } from '../bounces/record-bounce.js';
 import { DisabledError, ForbiddenError } from '../errors.js';
 import type { SesFeedback } from '../providers/ses-aws-events.js';
 import type { BounceSettings } from '../settings/settings.js';
-import { recordEvents } from './record-events.js';
+import { type RecordEventsDeps, recordEvents } from './record-events.js';
 
 export interface SesFeedbackFailure {
   label: string;
@@ -13,6 +12,8 @@ export interface SesFeedbackFailure {
 export interface SesFeedbackResult {
   recorded: number;
   duplicates: number;
+  /** Bounces refused one by one for their own data (recordEvents); the others are recorded. */
+  rejected: number;
   ignored: number;
   skipped: number;
   /** Records that could not be used (malformed, or from a topic not allowed): the caller throws. */
@@ -30,7 +31,7 @@ export interface SesFeedbackResult {
  * recorded; it is returned as a failure for the caller to throw after the others are stored.
  */
 export async function ingestSesFeedback(
-  deps: RecordDeps,
+  deps: RecordEventsDeps,
   settings: BounceSettings,
   feedback: readonly SesFeedback[],
 ): Promise<SesFeedbackResult> {
@@ -52,6 +53,6 @@ export async function ingestSesFeedback(
       failures.push({ label: item.label, error });
     }
   }
-  const { recorded, duplicates } = await recordEvents(deps, settings, bounces);
-  return { recorded, duplicates, ignored, skipped, failures };
+  const { recorded, duplicates, rejected } = await recordEvents(deps, settings, bounces);
+  return { recorded, duplicates, rejected, ignored, skipped, failures };
 }

@@ -1,34 +1,74 @@
 import type { BounceInput } from '../bounces/bounce.js';
 import { type RecordDeps, recordBounce } from '../bounces/record-bounce.js';
+import { BounceError } from '../errors.js';
 import type { BounceSettings } from '../settings/settings.js';
-
-const RECORD_CONCURRENCY = 16;
+import { type IngestionLog, silentLog } from './ingestion-log.js';
 
 /**
- * Stand-in with the contract's signature until the registry branch's use case is merged: records a
- * few at a time; every event is attempted, and the first failure is thrown after the others finished.
+ * A provider batch can hold hundreds of events (SendGrid); a few at a time keeps it inside the
+ * gateway's 29 s, and the conditional writes keep concurrent bounces of one subscriber right.
  */
+export const RECORD_CONCURRENCY = 16;
+
+export interface RecordEventsDeps {
+  record: RecordDeps;
+  log?: IngestionLog;
+}
+
+export interface RecordEventsResult {
+  /** Stored as new bounces. */
+  recorded: number;
+  /** Already recorded under the same event key (a provider's retry or replay). */
+  duplicates: number;
+  /** Refused one by one (bad data in that event alone); the others are recorded all the same. */
+  rejected: number;
+}
+
+/**
+ * Errors that belong to one event's data (an unknown subscriber uuid, a field the store refuses):
+ * that event is dropped and counted, the rest of the batch goes on. Anything else (storage down, a
+ * credential claim that does not match) concerns the whole request and fails it once every other
+ * event has had its turn, so the provider retries and the event keys keep the retry from counting twice.
+ */
+function isEventError(error: unknown): error is BounceError {
+  return (
+    error instanceof BounceError &&
+    (error.kind === 'invalid' || error.kind === 'not_found' || error.kind === 'conflict')
+  );
+}
+
+/** Records a provider's bounces: bounded concurrency, each event on its own. */
 export async function recordEvents(
-  deps: RecordDeps,
+  deps: RecordEventsDeps,
   settings: BounceSettings,
   bounces: readonly BounceInput[],
-): Promise<{ recorded: number; duplicates: number }> {
-  let recorded = 0;
-  let duplicates = 0;
-  const errors: unknown[] = [];
-  const queue = [...bounces];
+): Promise<RecordEventsResult> {
+  const log = deps.log ?? silentLog;
+  const result: RecordEventsResult = { recorded: 0, duplicates: 0, rejected: 0 };
+  let failure: { error: unknown } | undefined;
+  let next = 0;
   const worker = async () => {
-    for (let bounce = queue.shift(); bounce; bounce = queue.shift()) {
+    while (next < bounces.length) {
+      const bounce = bounces[next++] as BounceInput;
       try {
-        const result = await recordBounce(deps, settings, bounce);
-        if (result.duplicate) duplicates++;
-        else if (result.id) recorded++;
+        const outcome = await recordBounce(deps.record, settings, bounce);
+        if (outcome.duplicate) result.duplicates++;
+        else if (outcome.id) result.recorded++;
       } catch (error) {
-        errors.push(error);
+        if (!isEventError(error)) {
+          failure ??= { error };
+          continue;
+        }
+        result.rejected++;
+        log.warn('bounce event refused', {
+          source: bounce.source,
+          event_key: bounce.event_key,
+          reason: error.message,
+        });
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(RECORD_CONCURRENCY, queue.length) }, worker));
-  if (errors.length > 0) throw errors[0];
-  return { recorded, duplicates };
+  await Promise.all(Array.from({ length: Math.min(RECORD_CONCURRENCY, bounces.length) }, worker));
+  if (failure) throw failure.error;
+  return result;
 }

@@ -13,6 +13,7 @@ export interface SesFeedbackDeps {
 export interface SesFeedbackCounts {
   recorded: number;
   duplicates: number;
+  rejected: number;
   ignored: number;
   skipped: number;
 }
@@ -46,7 +47,11 @@ export function createSesFeedbackHandler(
   return async (event) => {
     const feedback = parse(unwrapDeadLetter(event));
     const settings = await deps.settings.get();
-    const { failures, ...counts } = await ingestSesFeedback(deps.record, settings, feedback);
+    const { failures, ...counts } = await ingestSesFeedback(
+      { record: deps.record, log: deps.logger },
+      settings,
+      feedback,
+    );
     deps.logger.info('ses feedback handled', { path, ...counts, failed: failures.length });
     for (const failure of failures)
       deps.logger.warn('ses record not recorded', {

@@ -99,6 +99,7 @@ describe('SES feedback without a public endpoint (SNS Lambda subscription, Event
     expect(await sns(native('sns-lambda-event-bounce'))).toEqual({
       recorded: 2,
       duplicates: 0,
+      rejected: 0,
       ignored: 0,
       skipped: 0,
     });
@@ -136,6 +137,7 @@ describe('SES feedback without a public endpoint (SNS Lambda subscription, Event
     expect(await eventBridge(native('eventbridge-delivery'))).toEqual({
       recorded: 0,
       duplicates: 0,
+      rejected: 0,
       ignored: 1,
       skipped: 0,
     });
