@@ -58,6 +58,8 @@ class SesFeedbackFunction extends Construct {
     super(scope, id);
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       retentionPeriod: DEAD_LETTER_RETENTION,
+      // SQS-managed keys: SNS and EventBridge can send to such a queue without a key policy (the AWS
+      // managed KMS key would refuse them; a customer managed key would need one).
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
