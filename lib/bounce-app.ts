@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { AuthMode } from '../lambdas/handlers/http/permission.js';
 import { BounceStack } from './bounce-stack.js';
 import type { DeploySettings } from './deploy-settings.js';
+import { SES_INGESTIONS, type SesIngestion } from './ses-native-construct.js';
 import type { SesSetupOptions } from './ses-setup-construct.js';
 
 export const STACK_NAME = 'StmailsBounce';
@@ -39,16 +40,52 @@ function defaultSettingsFrom(value: unknown): DeploySettings | undefined {
   }
 }
 
-/** `-c sesIdentities=example.com,news@example.com` (or a list in cdk.json) turns on the SES setup. */
-function sesFrom(identities: unknown, configurationSet: unknown): { ses?: SesSetupOptions } {
-  if (identities === undefined || identities === '') return {};
-  const list = Array.isArray(identities) ? identities.map(String) : String(identities).split(',');
+function sesIngestionFrom(value: unknown): SesIngestion | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'string' && (SES_INGESTIONS as readonly string[]).includes(value))
+    return value as SesIngestion;
+  throw new Error(
+    `context sesIngestion must be ${SES_INGESTIONS.map((i) => `'${i}'`).join(', ')}, not ${JSON.stringify(value)}`,
+  );
+}
+
+/**
+ * `-c sesIdentities=example.com,news@example.com` (or a list in cdk.json) and/or
+ * `-c sesConfigurationSet=name` turn on the SES setup; `-c sesIngestion=https|sns-lambda|eventbridge`
+ * picks how the feedback arrives (default https).
+ */
+function sesFrom(
+  identities: unknown,
+  configurationSet: unknown,
+  ingestion: unknown,
+): { ses?: SesSetupOptions } {
+  const list =
+    identities === undefined || identities === ''
+      ? []
+      : Array.isArray(identities)
+        ? identities.map(String)
+        : String(identities).split(',');
   const clean = list.map((i) => i.trim()).filter(Boolean);
-  if (clean.length === 0) return {};
   if (configurationSet !== undefined && typeof configurationSet !== 'string') {
     throw new Error('context sesConfigurationSet must be a configuration set name');
   }
-  return { ses: { identities: clean, ...(configurationSet ? { configurationSet } : {}) } };
+  const mode = sesIngestionFrom(ingestion);
+  if (mode === 'eventbridge' && !configurationSet) {
+    throw new Error(
+      "context sesIngestion 'eventbridge' needs sesConfigurationSet: SES publishes to EventBridge from a configuration set only",
+    );
+  }
+  if (clean.length === 0 && !(mode && configurationSet)) {
+    if (mode) throw new Error('context sesIngestion needs sesIdentities or sesConfigurationSet');
+    return {};
+  }
+  return {
+    ses: {
+      identities: clean,
+      ...(configurationSet ? { configurationSet } : {}),
+      ...(mode ? { ingestion: mode } : {}),
+    },
+  };
 }
 
 /**
@@ -66,7 +103,7 @@ export function buildApp(app: App): BounceStack {
     authMode: authModeFrom(context('authMode')),
     alarmEmail: alarmEmailFrom(context('alarmEmail')),
     defaultSettings: defaultSettingsFrom(context('defaultSettings')),
-    ...sesFrom(context('sesIdentities'), context('sesConfigurationSet')),
+    ...sesFrom(context('sesIdentities'), context('sesConfigurationSet'), context('sesIngestion')),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;

@@ -1,4 +1,4 @@
-import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -21,6 +21,7 @@ import { MailboxScanner } from './mailbox-scanner-construct.js';
 import { Monitoring } from './monitoring-construct.js';
 import { OutboundDispatcher, type OutboundNetwork } from './outbound-dispatcher-construct.js';
 import { BounceSecrets } from './secrets-construct.js';
+import { SesEventBridgeIngestion, SesSnsLambdaIngestion } from './ses-native-construct.js';
 import { SesSetup, type SesSetupOptions, sesDefaults, sesFeedbackTopic } from './ses-setup-construct.js';
 import { BounceTable } from './table-construct.js';
 
@@ -35,6 +36,8 @@ export interface BounceStackProps extends StackProps {
    * Automates SES feedback: creates the SNS topic, subscribes the SES webhook to it, points the
    * identities' bounce and complaint notifications at it (original headers included), and turns on
    * `enabled`, `webhooks_enabled` and `ses.enabled` with that topic in the deploy-time defaults.
+   * `ingestion` picks how the feedback arrives: `https` (that subscription), `sns-lambda` (the topic
+   * invokes a function) or `eventbridge` (the configuration set's events on EventBridge invoke one).
    */
   readonly ses?: SesSetupOptions;
   /** The route table. @default ROUTES of lambdas/handlers/routes.ts */
@@ -61,6 +64,10 @@ export class BounceStack extends Stack {
   public readonly auth: ApiAuth;
   public readonly scanner: MailboxScanner;
   public readonly ses?: SesSetup;
+  /** The SES topic's Lambda subscription (`ses.ingestion` sns-lambda, or eventbridge with identities). */
+  public readonly sesSnsLambda?: SesSnsLambdaIngestion;
+  /** The configuration set's EventBridge destination and rule (`ses.ingestion` eventbridge). */
+  public readonly sesEventBridge?: SesEventBridgeIngestion;
   /** One function per FUNCTIONS entry that serves a route. */
   public readonly functions: Partial<Record<FunctionName, BounceFunction>> = {};
   public readonly api: BounceApi;
@@ -73,9 +80,12 @@ export class BounceStack extends Stack {
     super(scope, id, props);
     const routes = props.routes ?? ROUTES;
     const authMode = props.authMode ?? 'basic';
+    const sesIngestion = props.ses?.ingestion ?? 'https';
+    // Also with EventBridge: identity notifications go to SNS only, so the topic takes those (by a
+    // function), and `ses.enabled` needs an allowed topic.
     const sesTopic = props.ses ? sesFeedbackTopic(this, 'SesFeedbackTopic') : undefined;
-    const defaultSettings = sesTopic
-      ? sesDefaults(this, props.defaultSettings, sesTopic.topicArn)
+    const defaultSettings = props.ses
+      ? sesDefaults(this, props.defaultSettings, sesTopic?.topicArn, { webhooks: sesIngestion === 'https' })
       : deploySettingsJson(props.defaultSettings);
 
     this.table = new BounceTable(this, 'Storage');
@@ -164,21 +174,67 @@ export class BounceStack extends Stack {
     // An OAuth2 token endpoint may rotate a mailbox's refresh token: the scanner saves the new one.
     this.secrets.grantWriteSettings(this.scanner.function.fn);
 
+    const sesFunctions: Record<string, IFunction> = {};
     if (props.ses && sesTopic) {
+      const { ingestion: _ingestion, ...ses } = props.ses;
       this.ses = new SesSetup(this, 'SesSetup', {
-        ...props.ses,
+        ...ses,
+        ...(sesIngestion === 'eventbridge' ? { configurationSet: undefined } : {}),
         topic: sesTopic,
-        endpoint: this.api.api.urlForPath('/webhooks/service/ses'),
+        ...(sesIngestion === 'https' ? { endpoint: this.api.api.urlForPath('/webhooks/service/ses') } : {}),
       });
+      if (sesIngestion !== 'https') {
+        this.sesSnsLambda = new SesSnsLambdaIngestion(this, 'SesSnsLambda', {
+          topic: sesTopic,
+          environment,
+          logRetention: props.logRetention,
+        });
+        sesFunctions.sesSns = this.sesSnsLambda.function.fn;
+      }
+    }
+    if (props.ses && sesIngestion === 'eventbridge') {
+      if (!props.ses.configurationSet)
+        throw new Error("ses.ingestion 'eventbridge' needs ses.configurationSet");
+      this.sesEventBridge = new SesEventBridgeIngestion(this, 'SesEventBridge', {
+        configurationSet: props.ses.configurationSet,
+        environment,
+        logRetention: props.logRetention,
+      });
+      sesFunctions.sesEventBridge = this.sesEventBridge.function.fn;
+    }
+    // They record bounces like the webhooks: the same grants.
+    for (const fn of Object.values(sesFunctions)) {
+      this.table.grantData(fn);
+      this.events.grantPublish(fn);
+      this.secrets.grantReadSettings(fn);
+      this.outbound.grantWake(fn);
     }
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api.api,
-      functions: { ...(fns as Record<string, IFunction>), mailboxScanner: this.scanner.function.fn },
+      functions: {
+        ...(fns as Record<string, IFunction>),
+        mailboxScanner: this.scanner.function.fn,
+        ...sesFunctions,
+      },
       authorizer: this.auth.authorizerFunction?.fn,
       table: this.table.table,
       alarmEmail: props.alarmEmail,
     });
+    for (const [id, path] of [
+      ['SesSnsLambdaDeadLetters', this.sesSnsLambda],
+      ['SesEventBridgeDeadLetters', this.sesEventBridge],
+    ] as const) {
+      if (!path) continue;
+      this.monitoring.alarmOn(
+        id,
+        'SES feedback could not be recorded and waits in a dead-letter queue (replay it; see the runbook)',
+        path.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+      );
+    }
     if (this.monitoring.alarmTopic) {
       this.outbound.deadLetterAlarm.addAlarmAction(new SnsAction(this.monitoring.alarmTopic));
       this.outbound.deadLetterAlarm.addOkAction(new SnsAction(this.monitoring.alarmTopic));
@@ -199,6 +255,20 @@ export class BounceStack extends Stack {
       description: 'API users: put {"users":[{"name","token","permissions"}]} here (basic auth mode)',
     });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    for (const [id, path] of [
+      ['SesSnsLambda', this.sesSnsLambda],
+      ['SesEventBridge', this.sesEventBridge],
+    ] as const) {
+      if (!path) continue;
+      new CfnOutput(this, `${id}FunctionName`, {
+        value: path.function.fn.functionName,
+        description: 'SES feedback function: replay a dead letter by invoking it with the message body',
+      });
+      new CfnOutput(this, `${id}DeadLetterQueueUrl`, {
+        value: path.deadLetterQueue.queueUrl,
+        description: 'SES feedback that could not be recorded (switch off, storage down, unusable record)',
+      });
+    }
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
   }
 }

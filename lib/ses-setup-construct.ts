@@ -7,17 +7,23 @@ import { CfnSubscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IDependable } from 'constructs';
 import { type DeploySettings, deploySettingsJson } from './deploy-settings.js';
+import type { SesIngestion } from './ses-native-construct.js';
 
 export interface SesSetupOptions {
   /** Verified SES identities (domains or addresses) whose bounces and complaints go to the service. */
   readonly identities: string[];
-  /** Also publish bounce and complaint events of this configuration set to the topic. */
+  /**
+   * Also publish bounce and complaint events of this configuration set: to the topic, or with
+   * `ingestion: 'eventbridge'` to the default EventBridge bus.
+   */
   readonly configurationSet?: string;
+  /** How the feedback reaches the service (ses-native-construct.ts). @default 'https' */
+  readonly ingestion?: SesIngestion;
 }
 
-export interface SesSetupProps extends SesSetupOptions {
-  /** `https://…/webhooks/service/ses`. */
-  readonly endpoint: string;
+export interface SesSetupProps extends Omit<SesSetupOptions, 'ingestion'> {
+  /** `https://…/webhooks/service/ses`; absent, nothing subscribes by HTTPS (a function subscribes instead). */
+  readonly endpoint?: string;
   /** The topic, created by the stack first: its ARN goes into the functions' default settings. */
   readonly topic: Topic;
 }
@@ -26,7 +32,12 @@ export interface SesSetupProps extends SesSetupOptions {
  * The deploy-time defaults with SES switched on for the stack's topic: validated with a placeholder
  * ARN of the stack's partition (the real one is a token until deploy), then rendered with the real one.
  */
-export function sesDefaults(scope: Construct, user: DeploySettings | undefined, topicArn: string): string {
+export function sesDefaults(
+  scope: Construct,
+  user: DeploySettings | undefined,
+  topicArn: string | undefined,
+  options: { webhooks: boolean } = { webhooks: true },
+): string {
   const stack = Stack.of(scope);
   const partition = Token.isUnresolved(stack.partition) ? 'aws' : stack.partition;
   const placeholder = Arn.format({
@@ -36,13 +47,18 @@ export function sesDefaults(scope: Construct, user: DeploySettings | undefined, 
     account: '123456789012',
     resource: 'stmails-ses-feedback',
   });
-  const merged = (arn: string) => ({
+  // Without a webhook in the way (SNS Lambda subscription, EventBridge), webhooks stay as configured.
+  const merged = (arn: string | undefined) => ({
     ...user,
     enabled: true,
-    webhooks_enabled: true,
-    ses: { ...user?.ses, enabled: true, topic_arns: [...(user?.ses?.topic_arns ?? []), arn] },
+    ...(options.webhooks ? { webhooks_enabled: true } : {}),
+    ses: {
+      ...user?.ses,
+      enabled: true,
+      topic_arns: [...(user?.ses?.topic_arns ?? []), ...(arn ? [arn] : [])],
+    },
   });
-  deploySettingsJson(merged(placeholder) as DeploySettings);
+  deploySettingsJson(merged(topicArn ? placeholder : undefined) as DeploySettings);
   return stack.toJsonString(merged(topicArn));
 }
 
@@ -113,7 +129,8 @@ const SES_REFUSAL = '^InvalidParameterValue$';
  */
 export class SesSetup extends Construct {
   public readonly topic: Topic;
-  public readonly subscription: CfnSubscription;
+  /** The HTTPS subscription, when an endpoint was given. */
+  public readonly subscription?: CfnSubscription;
   /** The custom resources in the order they run. */
   public readonly calls: AwsCustomResource[] = [];
 
@@ -129,16 +146,18 @@ export class SesSetup extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
-    this.subscription = new CfnSubscription(this, 'Webhook', {
-      topicArn: this.topic.topicArn,
-      protocol: 'https',
-      endpoint: props.endpoint,
-      rawMessageDelivery: false,
-      deliveryPolicy: SES_DELIVERY_POLICY,
-    });
+    if (props.endpoint) {
+      this.subscription = new CfnSubscription(this, 'Webhook', {
+        topicArn: this.topic.topicArn,
+        protocol: 'https',
+        endpoint: props.endpoint,
+        rawMessageDelivery: false,
+        deliveryPolicy: SES_DELIVERY_POLICY,
+      });
+    }
 
     const identities = [...new Set(props.identities)];
-    const { role, logGroup } = this.provider(identities);
+    const { role, logGroup } = identities.length > 0 ? this.provider(identities) : {};
     let previous: IDependable | undefined = sesMayPublish.policyDependable;
     for (const identity of identities) {
       for (const kind of ['Bounce', 'Complaint'] as const) {

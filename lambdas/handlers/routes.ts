@@ -39,6 +39,16 @@ export const FUNCTIONS = {
   webhook: { entry: 'lambdas/handlers/webhook-bounce.ts', description: 'generic bounce webhook' },
   api: { entry: 'lambdas/handlers/api.ts', description: 'bounces, subscribers and settings API' },
   ...(providerFunctions(PROVIDERS) as Record<ProviderFunctionName, FunctionSpec>),
+  /** No route: the SES topic's Lambda subscription invokes it (stack option `sesIngestion: sns-lambda`). */
+  sesSns: {
+    entry: 'lambdas/handlers/ses/sns.ts',
+    description: 'Amazon SES feedback via an SNS Lambda subscription',
+  },
+  /** No route: an EventBridge rule on SES events invokes it (stack option `sesIngestion: eventbridge`). */
+  sesEventBridge: {
+    entry: 'lambdas/handlers/ses/eventbridge.ts',
+    description: 'Amazon SES events via EventBridge',
+  },
   /** No route: invoked after an outbound event is written, and every minute by EventBridge. */
   outboundDispatcher: {
     entry: 'lambdas/handlers/outbound-dispatcher.ts',

@@ -12,9 +12,15 @@ import { CAMPAIGN_HEADER, SUBSCRIBER_HEADER } from './provider.js';
  * bounce and complaint objects are the same, so one bounce reported both ways gets one event key.
  */
 
+/**
+ * Where the record came from, kept in each bounce's meta. `field` names the record in error messages:
+ * `Message` (the SNS message) by default, `detail` for an EventBridge event.
+ */
 export interface SesEnvelope {
-  snsMessageId: string;
-  topicArn: string;
+  snsMessageId?: string;
+  topicArn?: string;
+  eventBridgeId?: string;
+  field?: string;
 }
 
 export interface SesMapping {
@@ -134,14 +140,14 @@ function eachRecipient(
   return out;
 }
 
-function mapBounce(record: Json, envelope: SesEnvelope): SesMapping {
-  const bounce = object(record.bounce, 'Message.bounce');
-  const mail = object(record.mail, 'Message.mail');
-  const bounceType = required(bounce.bounceType, 'Message.bounce.bounceType');
+function mapBounce(record: Json, envelope: SesEnvelope, at: string): SesMapping {
+  const bounce = object(record.bounce, `${at}.bounce`);
+  const mail = object(record.mail, `${at}.mail`);
+  const bounceType = required(bounce.bounceType, `${at}.bounce.bounceType`);
   const subType = text(bounce.bounceSubType) ?? '';
-  const feedbackId = required(bounce.feedbackId, 'Message.bounce.feedbackId');
-  const list = recipients(bounce.bouncedRecipients, 'Message.bounce.bouncedRecipients');
-  const created_at = timestamp(bounce.timestamp, 'Message.bounce.timestamp');
+  const feedbackId = required(bounce.feedbackId, `${at}.bounce.feedbackId`);
+  const list = recipients(bounce.bouncedRecipients, `${at}.bounce.bouncedRecipients`);
+  const created_at = timestamp(bounce.timestamp, `${at}.bounce.timestamp`);
   const shared = {
     messageId: mail.messageId,
     feedbackId,
@@ -152,6 +158,7 @@ function mapBounce(record: Json, envelope: SesEnvelope): SesMapping {
     sourceArn: mail.sourceArn,
     snsMessageId: envelope.snsMessageId,
     topicArn: envelope.topicArn,
+    eventBridgeId: envelope.eventBridgeId,
   };
   return eachRecipient(list, { bounces: [], ignored: 0, skipped: 0 }, (email, recipient) => {
     const diagnostic = text(recipient.diagnosticCode)?.slice(0, MAX_DIAGNOSTIC);
@@ -171,15 +178,15 @@ function mapBounce(record: Json, envelope: SesEnvelope): SesMapping {
   });
 }
 
-function mapComplaint(record: Json, envelope: SesEnvelope): SesMapping {
-  const complaint = object(record.complaint, 'Message.complaint');
-  const mail = object(record.mail, 'Message.mail');
+function mapComplaint(record: Json, envelope: SesEnvelope, at: string): SesMapping {
+  const complaint = object(record.complaint, `${at}.complaint`);
+  const mail = object(record.mail, `${at}.mail`);
   const feedbackType = text(complaint.complaintFeedbackType);
   // A not-spam report says the recipient wants the mail: the opposite of a complaint.
   if (feedbackType?.toLowerCase() === 'not-spam') return { bounces: [], ignored: 1, skipped: 0 };
-  const feedbackId = required(complaint.feedbackId, 'Message.complaint.feedbackId');
-  const list = recipients(complaint.complainedRecipients, 'Message.complaint.complainedRecipients');
-  const created_at = timestamp(complaint.timestamp, 'Message.complaint.timestamp');
+  const feedbackId = required(complaint.feedbackId, `${at}.complaint.feedbackId`);
+  const list = recipients(complaint.complainedRecipients, `${at}.complaint.complainedRecipients`);
+  const created_at = timestamp(complaint.timestamp, `${at}.complaint.timestamp`);
   const meta = compact({
     messageId: mail.messageId,
     feedbackId,
@@ -190,6 +197,7 @@ function mapComplaint(record: Json, envelope: SesEnvelope): SesMapping {
     sourceArn: mail.sourceArn,
     snsMessageId: envelope.snsMessageId,
     topicArn: envelope.topicArn,
+    eventBridgeId: envelope.eventBridgeId,
   });
   return eachRecipient(list, { bounces: [], ignored: 0, skipped: 0 }, (email) => ({
     email,
@@ -219,11 +227,19 @@ export function mapSesMessage(message: string, envelope: SesEnvelope): SesMappin
   } catch {
     throw new ValidationError('Message', 'is not JSON (an SES notification is expected)');
   }
-  if (!isRecord(record)) throw new ValidationError('Message', 'is not an SES notification object');
+  return mapSesRecord(record, envelope);
+}
+
+/**
+ * Maps one SES record already parsed: the `Message` of an SNS notification, or the `detail` of an
+ * EventBridge event (which is the same event-publishing record), so every path gets the same keys.
+ */
+export function mapSesRecord(record: unknown, envelope: SesEnvelope): SesMapping {
+  const at = envelope.field ?? 'Message';
+  if (!isRecord(record)) throw new ValidationError(at, 'is not an SES notification object');
   const kind = (text(record.eventType) ?? text(record.notificationType))?.toLowerCase();
-  if (!kind)
-    throw new ValidationError('Message', 'is not an SES notification (no notificationType or eventType)');
-  if (kind === 'bounce') return mapBounce(record, envelope);
-  if (kind === 'complaint') return mapComplaint(record, envelope);
+  if (!kind) throw new ValidationError(at, 'is not an SES notification (no notificationType or eventType)');
+  if (kind === 'bounce') return mapBounce(record, envelope, at);
+  if (kind === 'complaint') return mapComplaint(record, envelope, at);
   return { bounces: [], ignored: 1, skipped: 0 };
 }
