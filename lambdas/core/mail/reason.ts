@@ -1,5 +1,6 @@
 import { reasonFromStatus, reasonFromText } from '../bounces/classify.js';
 import { isHardReason, type Reason } from '../bounces/reasons.js';
+import { DIRECTORY_LOOKUP_OTHER, MAILBOX_INACTIVE_OTHER, USER_UNKNOWN_OTHER } from './other-languages.js';
 import { anyOf, either, followedBy, type Phrases } from './phrases.js';
 
 /**
@@ -283,24 +284,29 @@ const MAILBOX_INACTIVE = anyOf(
   { flags: '' },
 );
 
-// Wordings that report a failed directory lookup, which no sender filter borrows. Each is one
-// system's fixed template, seen from two sources at least:
-// - Lotus Domino: "User x (a@b) not listed in Domino Directory" / "... in public Name & Address
-//   Book" (sisimai lhost-domino-01; bounce_email tt_1234210655, tt_bounce_15);
-// - Yahoo: "This user doesn't have a yahoo.com account", given at the end of DATA, where Yahoo looks
-//   recipients up (sisimai lhost-yahoo-*, bounce_email, node-baunsu, cws-mailbouncehandler).
+// Wordings that report a failed directory lookup, which no sender filter borrows: the recipient's
+// system looked the name up in its own directory ("not listed in ... directory", "not found in the
+// address book", and the same in other languages, other-languages.ts). Lotus Domino's "User x (a@b)
+// not listed in Domino Directory" / "... in public Name & Address Book" is one such wording (sisimai
+// lhost-domino-01; bounce_email tt_1234210655, tt_bounce_15). One system's fixed template, seen from
+// two sources at least: Yahoo's "This user doesn't have a yahoo.com account", given at the end of
+// DATA, where Yahoo looks recipients up (sisimai lhost-yahoo-*, bounce_email, node-baunsu,
+// cws-mailbouncehandler).
 const DIRECTORY_LOOKUP = either(
-  anyOf(['not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)'], { flags: '' }),
+  followedBy('not (?:listed|found) in ', ['directory', 'address book'], 40),
   followedBy("this user doesn'?t have an? ", [' account'], 80),
+  DIRECTORY_LOOKUP_OTHER,
 );
 
 const MAIL_TEXT_RULES: readonly [Phrases, Reason][] = [
   [DIRECTORY_LOOKUP, 'user_unknown'],
   [USER_UNKNOWN, 'user_unknown'],
+  [USER_UNKNOWN_OTHER, 'user_unknown'],
   [DNS_TEMPORARY, 'network'],
   [HOST_UNKNOWN, 'host_unknown'],
   [RECIPIENT_PREFERENCE, 'policy'],
   [MAILBOX_INACTIVE, 'mailbox_inactive'],
+  [MAILBOX_INACTIVE_OTHER, 'mailbox_inactive'],
 ];
 
 export function reasonFromWords(text: string | undefined): Reason {
