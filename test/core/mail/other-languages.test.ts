@@ -3,13 +3,12 @@ import { parseBounce } from '../../../lambdas/core/mail/parse-bounce.js';
 import { reasonFromWords } from '../../../lambdas/core/mail/reason.js';
 import { classifyRecipient } from '../../../lambdas/core/mail/recipient.js';
 
-function recipient(status: string | undefined, diagnostic: string, reporter?: string) {
+function recipient(status: string | undefined, diagnostic: string) {
   return classifyRecipient({
     email: 'ana@correo.example',
     action: 'failed',
     status,
     diagnostic,
-    reporterDomains: reporter ? new Set([reporter]) : undefined,
     maxDiagnosticChars: 1000,
   });
 }
@@ -42,19 +41,17 @@ describe('the address-verdict phrases in other languages', () => {
     expect(recipient(undefined, text)).toMatchObject({ reason: 'mailbox_inactive', hard: true });
   });
 
-  it('"unknown user" in another language needs the same evidence as in English', () => {
-    // A generic code and no stage: a sender filter may word its refusal so.
-    expect(recipient('5.0.0', 'smtp; 550 Usuario desconocido')).toMatchObject({ hard: false });
-    // An address code is evidence.
-    expect(recipient('5.1.1', 'smtp; 550 5.1.1 Usuario desconocido')).toMatchObject({
+  it('"unknown user" in another language is read as in English', () => {
+    expect(recipient('5.0.0', 'smtp; 550 Usuario desconocido')).toMatchObject({
       reason: 'user_unknown',
       hard: true,
     });
-    // So is a report written by the recipient's own system.
-    expect(recipient('5.0.0', 'smtp; 550 Utilisateur inconnu', 'correo.example')).toMatchObject({
+    expect(recipient('5.0.0', 'smtp; 550 Utilisateur inconnu')).toMatchObject({
       reason: 'user_unknown',
       hard: true,
     });
+    // A temporary failure stays soft in any language.
+    expect(recipient('4.0.0', 'smtp; 450 Benutzer unbekannt')).toMatchObject({ hard: false });
   });
 
   it('words about the domain are not words about the mailbox', () => {
