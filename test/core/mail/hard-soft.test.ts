@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mailReason, smtpStage } from '../../../lambdas/core/mail/reason.js';
+import { parseBounce } from '../../../lambdas/core/mail/parse-bounce.js';
 import { classifyRecipient } from '../../../lambdas/core/mail/recipient.js';
 
 function recipient(status: string | undefined, diagnostic: string, action: 'failed' | 'delayed' = 'failed') {
@@ -360,6 +361,35 @@ describe("a reply about the sender's own address or domain leaves the recipient 
       reason: 'user_unknown',
       hard: true,
     });
+  });
+
+  it('the sender is known from the bounce itself: whom it returns to and the original it carries', async () => {
+    const message = [
+      'From: Mail Delivery System <mailer-daemon@mta.sender.test>',
+      'To: list@news.sender.test',
+      'Subject: Mail delivery failed: returning message to sender',
+      'X-Failed-Recipients: ana@recipient.test',
+      '',
+      'A message that you sent could not be delivered to one or more of its recipients.',
+      '',
+      '  ana@recipient.test',
+      '    host mx.recipient.test [192.0.2.9]',
+      '    SMTP error from remote mail server:',
+      '    553 news.sender.test does not exist',
+      '',
+      '------ This is a copy of the message, including all the headers. ------',
+      '',
+      'From: Newsletter <list@news.sender.test>',
+      'To: ana@recipient.test',
+      'Subject: News',
+      '',
+      'Hello',
+      '',
+    ].join('\n');
+    const parsed = await parseBounce(message);
+    expect(parsed.recipients).toMatchObject([{ email: 'ana@recipient.test', reason: 'blocked', hard: false }]);
+    const other = await parseBounce(message.replace('553 news.sender.test does not exist', '550 User unknown'));
+    expect(other.recipients).toMatchObject([{ email: 'ana@recipient.test', reason: 'user_unknown', hard: true }]);
   });
 
   it('the sender named in the reporter\'s words before the reply is not the reply', () => {
