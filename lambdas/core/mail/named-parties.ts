@@ -76,6 +76,7 @@ export function namesSenderNotRecipient(
   const theirs = senders.filter((s) => s !== recipient);
   const senderDomains = theirs.map(domainOf).filter((d) => !sameDomain(d, own));
   return (
-    addresses.some((a) => theirs.includes(a)) || domains.some((d) => senderDomains.some((s) => sameDomain(d, s)))
+    addresses.some((a) => theirs.includes(a)) ||
+    domains.some((d) => senderDomains.some((s) => sameDomain(d, s)))
   );
 }

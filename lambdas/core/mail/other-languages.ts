@@ -8,8 +8,8 @@ import { anyOf, either, followedBy, type Phrases } from './phrases.js';
  * `plainWords` text (lower case, single spaces, addresses replaced by `@`). Japanese has no spaces
  * between words, so a subject and its verdict are matched within a bounded window (followedBy).
  *
- * A family here only names the reason; the rules that decide whether that reason proves the address
- * dead (an address code, the RCPT stage, the recipient's own system) apply as they do in English.
+ * A family here only names the reason; the rules that keep such words soft (a temporary code, a
+ * refusal after DATA, a guess, a reply about the sender) apply as they do in English.
  */
 
 // Japanese subjects a verdict is about: user, account, addressee, address, mailbox.

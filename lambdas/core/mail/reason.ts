@@ -288,8 +288,8 @@ const MAILBOX_INACTIVE = anyOf(
   { flags: '' },
 );
 
-// Wordings that report a failed directory lookup, which no sender filter borrows: the recipient's
-// system looked the name up in its own directory ("not listed in ... directory", "not found in the
+// Wordings that report a failed directory lookup, which no content filter borrows, so they stand even
+// when refused after DATA: the recipient's system looked the name up in its own directory ("not listed in ... directory", "not found in the
 // address book", and the same in other languages, other-languages.ts). Lotus Domino's "User x (a@b)
 // not listed in Domino Directory" / "... in public Name & Address Book" is one such wording (sisimai
 // lhost-domino-01; bounce_email tt_1234210655, tt_bounce_15). One system's fixed template, seen from
@@ -377,14 +377,7 @@ function remoteNamesAddress(remote: string | undefined): boolean {
   );
 }
 
-export function mailReason({
-  status,
-  text,
-  stage,
-  remote,
-  prose,
-  aboutSender,
-}: ReasonClues): Reason {
+export function mailReason({ status, text, stage, remote, prose, aboutSender }: ReasonClues): Reason {
   const words = text ? withoutGuesses(plainWords(text)) : '';
   const lookedUp = DIRECTORY_LOOKUP.test(words);
   const permanent = status?.startsWith('5') ?? false;

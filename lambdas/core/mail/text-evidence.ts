@@ -59,7 +59,11 @@ export function senderSide(view: MimeView, original: OriginalInfo | undefined, r
  * report names, and the original's From, Sender and Return-Path. The bounce's From is the reporting
  * system's, not the sender's, and is left out.
  */
-export function senderAddresses(view: MimeView, original: OriginalInfo | undefined, report: string): string[] {
+export function senderAddresses(
+  view: MimeView,
+  original: OriginalInfo | undefined,
+  report: string,
+): string[] {
   return [...new Set([...ownRecipients(view), ...envelopeSenders(report), ...(original?.senders ?? [])])];
 }
 

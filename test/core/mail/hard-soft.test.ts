@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mailReason, smtpStage } from '../../../lambdas/core/mail/reason.js';
 import { parseBounce } from '../../../lambdas/core/mail/parse-bounce.js';
+import { mailReason, smtpStage } from '../../../lambdas/core/mail/reason.js';
 import { classifyRecipient } from '../../../lambdas/core/mail/recipient.js';
 
 function recipient(status: string | undefined, diagnostic: string, action: 'failed' | 'delayed' = 'failed') {
@@ -335,14 +335,17 @@ describe("a reply about the sender's own address or domain leaves the recipient 
 
   it("the sender's domain said not to exist", () => {
     expect(
-      about('ana@recipient.test\n  host mx.recipient.test [192.0.2.9]\n  553 news.sender.test does not exist', [
-        'list@news.sender.test',
-      ]),
+      about(
+        'ana@recipient.test\n  host mx.recipient.test [192.0.2.9]\n  553 news.sender.test does not exist',
+        ['list@news.sender.test'],
+      ),
     ).toMatchObject({ reason: 'blocked', hard: false });
   });
 
   it("the sender's return path said to be unknown", () => {
-    expect(about('smtp; 550 <bounce-42@sender.test>... User unknown', ['bounce-42@sender.test'])).toMatchObject({
+    expect(
+      about('smtp; 550 <bounce-42@sender.test>... User unknown', ['bounce-42@sender.test']),
+    ).toMatchObject({
       reason: 'blocked',
       hard: false,
     });
@@ -356,7 +359,7 @@ describe("a reply about the sender's own address or domain leaves the recipient 
     ).toMatchObject({ reason: 'user_unknown', hard: true });
   });
 
-  it('and a domain that is no one\'s in particular proves nothing either way', () => {
+  it("and a domain that is no one's in particular proves nothing either way", () => {
     expect(about('smtp; 550 relay.other.test: User unknown', ['bounce-42@sender.test'])).toMatchObject({
       reason: 'user_unknown',
       hard: true,
@@ -387,12 +390,18 @@ describe("a reply about the sender's own address or domain leaves the recipient 
       '',
     ].join('\n');
     const parsed = await parseBounce(message);
-    expect(parsed.recipients).toMatchObject([{ email: 'ana@recipient.test', reason: 'blocked', hard: false }]);
-    const other = await parseBounce(message.replace('553 news.sender.test does not exist', '550 User unknown'));
-    expect(other.recipients).toMatchObject([{ email: 'ana@recipient.test', reason: 'user_unknown', hard: true }]);
+    expect(parsed.recipients).toMatchObject([
+      { email: 'ana@recipient.test', reason: 'blocked', hard: false },
+    ]);
+    const other = await parseBounce(
+      message.replace('553 news.sender.test does not exist', '550 User unknown'),
+    );
+    expect(other.recipients).toMatchObject([
+      { email: 'ana@recipient.test', reason: 'user_unknown', hard: true },
+    ]);
   });
 
-  it('the sender named in the reporter\'s words before the reply is not the reply', () => {
+  it("the sender named in the reporter's words before the reply is not the reply", () => {
     expect(
       about('Your message from bounce-42@sender.test was not delivered:\n  550 User unknown', [
         'bounce-42@sender.test',

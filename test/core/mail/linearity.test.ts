@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { namesSenderNotRecipient } from '../../../lambdas/core/mail/named-parties.js';
 import {
   DIRECTORY_LOOKUP_OTHER,
   MAILBOX_INACTIVE_OTHER,
   USER_UNKNOWN_OTHER,
 } from '../../../lambdas/core/mail/other-languages.js';
-import { namesSenderNotRecipient } from '../../../lambdas/core/mail/named-parties.js';
 import { parseBounce } from '../../../lambdas/core/mail/parse-bounce.js';
 
 /**
@@ -50,7 +50,7 @@ const SHAPES: Record<string, (size: number) => string> = {
     `${HEAD}Content-Type: text/html\n\n${repeatTo((i) => `<div><p>r${i}@example.test</p><script>x</script></div>`, size)}`,
   'Japanese and Spanish verdict words without a verdict': (size) =>
     `${HEAD}\n<a@example.test>:\n${repeatTo(() => 'ユーザーアカウント宛先ディレクトリ usuario cuenta casilla postfach ', size)}`,
-  'hedged clauses and the sender\'s domain in the reply': (size) =>
+  "hedged clauses and the sender's domain in the reply": (size) =>
     `${HEAD}\n<a@example.test>: 550 ${repeatTo((i) => `the address may not exist at news${i}.sender.test or is possibly invalid, `, size)}\n`,
   'header fields': (size) => `${repeatTo((i) => `X-Field-${i}: ${'v'.repeat(40)}\n`, size)}${HEAD}\nbody\n`,
 };
@@ -113,14 +113,20 @@ describe('the phrase families of other languages cost time linear in their input
 
 // The check of whom a reply names, on its own: words that almost open a reply (`4x`, `5.`) and
 // domain names everywhere, so that every position is looked at.
-describe("the check of whom a reply is about costs time linear in its input", () => {
+describe('the check of whom a reply is about costs time linear in its input', () => {
   it('ten times the input, well under a hundred times the time', () => {
     const unit = (i: number) => `news${i}.sender.test 4x 5. <b${i}@sender.test> `;
     const small = repeatTo(unit, SMALL);
     const large = repeatTo(unit, SMALL * 10);
-    const check = (text: string) => namesSenderNotRecipient(`${text}550 x`, 'a@recipient.test', ['b@sender.test']);
+    const check = (text: string) =>
+      namesSenderNotRecipient(`${text}550 x`, 'a@recipient.test', ['b@sender.test']);
     bestTimeOf(() => check(small));
-    const ratio = bestTimeOf(() => check(large)) / Math.max(bestTimeOf(() => check(small)), 50);
+    const ratio =
+      bestTimeOf(() => check(large)) /
+      Math.max(
+        bestTimeOf(() => check(small)),
+        50,
+      );
     expect(ratio).toBeLessThan(RATIO_BOUND);
   });
 });
