@@ -8,10 +8,15 @@ import { boundedLines, type ParseLimits, resolveLimits } from './limits.js';
 import { type MimeView, rawView, readMime } from './mime.js';
 import { mergeOriginals, type OriginalInfo, originalInfo, stmailsHeadersIn } from './original.js';
 import { findDsn, recipientsFromReport } from './report-recipients.js';
-import { reporterDomains } from './reporter.js';
 import { sesNotification } from './ses-notification.js';
 import { textRecipients } from './text-bounce.js';
-import { originalEvidence, recipientsFromText, senderSide, textEvidence } from './text-evidence.js';
+import {
+  originalEvidence,
+  recipientsFromText,
+  senderAddresses,
+  senderSide,
+  textEvidence,
+} from './text-evidence.js';
 import { splitTextRegion, type TextRegion } from './text-region.js';
 import type { ParsedMessage, ParsedRecipient } from './types.js';
 
@@ -164,7 +169,7 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
 
   const sender = senderSide(view, original, region.report);
   const dsn = findDsn(view, region.report);
-  const reporter = reporterDomains(view.headers, dsn);
+  const senders = senderAddresses(view, original, region.report);
   const auto = autoReplyEvidence(view.headers, view.subject, region.report);
   const autoreply: ParsedMessage = { kind: 'autoreply', is_bounce: false, recipients: [], ...base };
   if (dsn) {
@@ -175,7 +180,7 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
       byEmail,
       region.report,
       limits,
-      reporter,
+      senders,
       original?.recipients,
     );
     const failing = recipients.filter((r) => r.action === 'failed' || r.action === 'delayed');
@@ -211,7 +216,7 @@ async function interpret(ctx: Context): Promise<ParsedMessage> {
     if (deeper) return deeper;
     evidence = originalEvidence(original, region.report, sender, limits);
   }
-  const recipients = recipientsFromText(evidence, view.subject, region.report, limits, reporter);
+  const recipients = recipientsFromText(evidence, view.subject, region.report, limits, senders);
   return { kind: 'bounce', is_bounce: true, recipients, ...base };
 }
 

@@ -1,5 +1,6 @@
 import { reasonFromStatus, reasonFromText } from '../bounces/classify.js';
 import { isHardReason, type Reason } from '../bounces/reasons.js';
+import { DIRECTORY_LOOKUP_OTHER, MAILBOX_INACTIVE_OTHER, USER_UNKNOWN_OTHER } from './other-languages.js';
 import { anyOf, either, followedBy, type Phrases } from './phrases.js';
 
 /**
@@ -9,7 +10,11 @@ import { anyOf, either, followedBy, type Phrases } from './phrases.js';
  *   recipient, DATA the content. A server that refuses "user unknown" only after DATA accepted the
  *   address first: that is a content filter's wording, not a dead address;
  * - the remote server's own words, which outrank the reporting MTA's guess of a status code.
- * A dead-address verdict needs the code and the words to agree; on doubt the answer is soft.
+ * Words that say the address does not exist ("user unknown", "no such user", "mailbox unavailable")
+ * make it dead, as an address code (x.1.x) does, unless something in the message says otherwise: a
+ * temporary code (4xx), a refusal after DATA (a content filter's wording), a guess ("may not
+ * exist") instead of a verdict, or a reply that is about the sender's own address or domain. An
+ * address code stands whatever the words.
  *
  * Every phrase rule here runs on `plainWords` text: lower case, one space between words, addresses
  * taken out, at most MAX_WORDS characters. So the patterns are written in lower case with single
@@ -283,29 +288,66 @@ const MAILBOX_INACTIVE = anyOf(
   { flags: '' },
 );
 
-// Wordings that report a failed directory lookup, which no sender filter borrows. Each is one
-// system's fixed template, seen from two sources at least:
-// - Lotus Domino: "User x (a@b) not listed in Domino Directory" / "... in public Name & Address
-//   Book" (sisimai lhost-domino-01; bounce_email tt_1234210655, tt_bounce_15);
-// - Yahoo: "This user doesn't have a yahoo.com account", given at the end of DATA, where Yahoo looks
-//   recipients up (sisimai lhost-yahoo-*, bounce_email, node-baunsu, cws-mailbouncehandler).
+// Wordings that report a failed directory lookup, which no content filter borrows, so they stand even
+// when refused after DATA: the recipient's system looked the name up in its own directory ("not listed in ... directory", "not found in the
+// address book", and the same in other languages, other-languages.ts). Lotus Domino's "User x (a@b)
+// not listed in Domino Directory" / "... in public Name & Address Book" is one such wording (sisimai
+// lhost-domino-01; bounce_email tt_1234210655, tt_bounce_15). One system's fixed template, seen from
+// two sources at least: Yahoo's "This user doesn't have a yahoo.com account", given at the end of
+// DATA, where Yahoo looks recipients up (sisimai lhost-yahoo-*, bounce_email, node-baunsu,
+// cws-mailbouncehandler).
 const DIRECTORY_LOOKUP = either(
-  anyOf(['not listed in (?:the )?(?:domino directory|public name (?:&|and) address book)'], { flags: '' }),
+  followedBy('not (?:listed|found) in ', ['directory', 'address book'], 40),
   followedBy("this user doesn'?t have an? ", [' account'], 80),
+  DIRECTORY_LOOKUP_OTHER,
 );
+
+// A guess or a condition, not a verdict: "the account or domain may not exist", "the address is
+// probably invalid", "if the user does not exist". A server hedges where it did not look the address
+// up (a relay explaining a refusal it passed on); the clause it hedges proves nothing dead.
+const HEDGE = anyOf(
+  [
+    '\\b(?:may|might|could) (?:not|no longer) (?:exist|be (?:valid|available|active|in use|reachable|correct))',
+    '\\b(?:may|might) (?:be|have been) (?:invalid|unknown|incorrect|wrong|misspelled|mistyped|disabled|deactivated|deleted|removed|closed|inactive|unavailable|suspended|non-?existent)',
+    "\\b(?:possibly|perhaps|probably|maybe|likely) (?:does not exist|doesn'?t exist|not exist|invalid|unknown|non-?existent|disabled|inactive)",
+    '\\bit is (?:possible|likely) that',
+    "\\b(?:if|whether) (?:the|this|that|your) (?:e-?mail )?(?:address|account|mailbox|user|recipient)(?: name)? (?:(?:does not|doesn'?t|no longer) exist|is (?:invalid|unknown|not valid))",
+  ],
+  { flags: '' },
+);
+const CLAUSE_END = /[.;,!?]/;
+const MAX_CLAUSE = 160;
+const MAX_GUESSES = 20;
+
+/** The words without the clauses a hedge governs: from the hedge to the end of its clause. */
+function withoutGuesses(words: string): string {
+  let rest = words;
+  let out = '';
+  for (let i = 0; i < MAX_GUESSES; i++) {
+    const m = HEDGE.exec(rest);
+    if (!m) break;
+    const after = rest.slice(m.index + m[0].length);
+    const end = CLAUSE_END.exec(after.slice(0, MAX_CLAUSE))?.index ?? Math.min(after.length, MAX_CLAUSE);
+    out += `${rest.slice(0, m.index)} `;
+    rest = after.slice(end);
+  }
+  return out + rest;
+}
 
 const MAIL_TEXT_RULES: readonly [Phrases, Reason][] = [
   [DIRECTORY_LOOKUP, 'user_unknown'],
   [USER_UNKNOWN, 'user_unknown'],
+  [USER_UNKNOWN_OTHER, 'user_unknown'],
   [DNS_TEMPORARY, 'network'],
   [HOST_UNKNOWN, 'host_unknown'],
   [RECIPIENT_PREFERENCE, 'policy'],
   [MAILBOX_INACTIVE, 'mailbox_inactive'],
+  [MAILBOX_INACTIVE_OTHER, 'mailbox_inactive'],
 ];
 
 export function reasonFromWords(text: string | undefined): Reason {
   if (!text) return 'unknown';
-  const words = plainWords(text);
+  const words = withoutGuesses(plainWords(text));
   for (const [pattern, reason] of MAIL_TEXT_RULES) if (pattern.test(words)) return reason;
   return reasonFromText(withoutPrefix(words));
 }
@@ -318,8 +360,8 @@ export interface ReasonClues {
   stage?: SmtpStage;
   /** The remote server's own code (from its reply), as opposed to the reporting MTA's Status field. */
   remote?: string;
-  /** The verdict comes from the recipient's own mail system, which looked the address up itself. */
-  ownSystem?: boolean;
+  /** The remote server's reply names the sender's own address or domain, not the recipient's. */
+  aboutSender?: boolean;
   /** The text is prose around the report's fields, not the remote server's reply: it may not soften. */
   prose?: boolean;
 }
@@ -335,8 +377,8 @@ function remoteNamesAddress(remote: string | undefined): boolean {
   );
 }
 
-export function mailReason({ status, text, stage, remote, ownSystem, prose }: ReasonClues): Reason {
-  const words = text ? plainWords(text) : '';
+export function mailReason({ status, text, stage, remote, prose, aboutSender }: ReasonClues): Reason {
+  const words = text ? withoutGuesses(plainWords(text)) : '';
   const lookedUp = DIRECTORY_LOOKUP.test(words);
   const permanent = status?.startsWith('5') ?? false;
   const enhanced = status && /^\d\.\d{1,3}\.\d{1,3}$/.test(status) ? status : undefined;
@@ -348,7 +390,8 @@ export function mailReason({ status, text, stage, remote, ownSystem, prose }: Re
     stage === 'connect' ||
     enhanced === '5.1.7' ||
     enhanced === '5.1.8' ||
-    SENDER_SIDE.test(words);
+    SENDER_SIDE.test(words) ||
+    !!aboutSender;
   if (senderSide) return said !== 'unknown' && !isHardReason(said) ? said : 'blocked';
 
   let reason = reasonFromStatus(status, withoutPrefix(words));
@@ -372,17 +415,6 @@ export function mailReason({ status, text, stage, remote, ownSystem, prose }: Re
     !lookedUp
   )
     return 'content_rejected';
-  // "User unknown" is also the wording of sender filters (mobile carriers, per-user block lists):
-  // without a code for the mailbox (x.1.x) or a refusal at RCPT TO, it does not prove the address dead.
-  if (
-    reason === 'user_unknown' &&
-    stage !== 'rcpt' &&
-    !isMailboxStatus(enhanced) &&
-    !remoteNamesAddress(remote) &&
-    !lookedUp &&
-    !ownSystem
-  )
-    return 'unknown';
   // A temporary failure proves nothing dead: the MTA is still trying, or will try again.
   if (isHardReason(reason) && status?.startsWith('4'))
     return reason === 'host_unknown' ? 'network' : 'unknown';

@@ -1,6 +1,6 @@
 import { typeForReason } from '../bounces/classify.js';
 import type { Reason } from '../bounces/reasons.js';
-import { domainOf, organisationalDomain } from './domains.js';
+import { namesSenderNotRecipient } from './named-parties.js';
 import { mailReason, reasonFromWords, smtpStage } from './reason.js';
 import { bestStatus, remoteCodeIn, replyCodeIn } from './status-codes.js';
 import type { ParsedRecipient, RecipientAction } from './types.js';
@@ -21,8 +21,9 @@ export interface RecipientEvidence {
   context?: string;
   /** Whether this recipient is the message's only one, so the wider text is about it alone. */
   soleRecipient?: boolean;
-  /** Organisational domains of the system that wrote the bounce (its From, its Reporting-MTA). */
-  reporterDomains?: ReadonlySet<string>;
+  /** The sender's own addresses (envelope sender, the original's From, the bounce's To): a reply
+   * that names only these is about the sender, not this recipient. */
+  senders?: readonly string[];
   /** A reason the report states in a field of its own (PowerMTA's bounce category): it decides. */
   stated?: Reason;
   maxDiagnosticChars: number;
@@ -38,15 +39,6 @@ function compact(text: string | undefined, max: number): string | undefined {
 
 function saysNothing(diagnostic: string | undefined): boolean {
   return !diagnostic || (reasonFromWords(diagnostic) === 'unknown' && !/^\s*x-unix\s*;/i.test(diagnostic));
-}
-
-/**
- * Whether the recipient's own mail system wrote the bounce: it accepted the message and then looked
- * the address up in its own directory, so its "unknown" is a lookup and not a sender filter's word.
- */
-function fromOwnSystem(email: string, reporters: ReadonlySet<string> | undefined): boolean {
-  const own = organisationalDomain(domainOf(email));
-  return !!own && !!reporters?.has(own);
 }
 
 /**
@@ -69,7 +61,6 @@ export function classifyRecipient(e: RecipientEvidence): ParsedRecipient {
   // The wider text names the stage for this recipient only when it is about no one else.
   const stage = smtpStage(e.diagnostic) ?? (e.soleRecipient ? smtpStage(e.context) : undefined);
   const remote = remoteCodeIn(diagnostic);
-  const ownSystem = fromOwnSystem(e.email, e.reporterDomains);
   // Prose around a report's recipient may name what a vague Status leaves open, never soften an
   // address verdict the report states: an antivirus footer under "Status: 5.1.1" is not its cause.
   const prose = !!e.prose && !!e.status;
@@ -80,18 +71,18 @@ export function classifyRecipient(e: RecipientEvidence): ParsedRecipient {
       text: diagnostic,
       stage,
       remote,
-      ownSystem,
       prose,
+      aboutSender: namesSenderNotRecipient(e.diagnostic, e.email, e.senders),
     });
-  // The wider text speaks only when the recipient's own words are silent: "user unknown" left
-  // unproven above must not be proven by the same words repeated in the human-readable part.
+  // The wider text speaks only when the recipient's own words are silent: words the recipient's own
+  // reply was found not to prove (a guess, a content filter's) are not proven by being repeated there.
   if (reason === 'unknown' && e.context && e.soleRecipient && saysNothing(diagnostic)) {
     reason = mailReason({
       status: status ?? replyCodeIn(e.context),
       text: e.context,
       stage,
       remote,
-      ownSystem,
+      aboutSender: namesSenderNotRecipient(e.context, e.email, e.senders),
     });
   }
   const hard = e.action === 'delayed' ? false : typeForReason(reason) === 'hard';

@@ -94,7 +94,7 @@ export function recipientsFromReport(
   blocks: ReadonlyMap<string, string>,
   report: string,
   limits: ParseLimits,
-  reporterDomains?: ReadonlySet<string>,
+  senders: readonly string[] = [],
   originalRecipients: readonly string[] = [],
 ): ParsedRecipient[] {
   const recipients: ParsedRecipient[] = [];
@@ -110,7 +110,7 @@ export function recipientsFromReport(
         prose: !r.diagnosticCode,
         context: report,
         soleRecipient: dsn.recipients.length === 1,
-        reporterDomains,
+        senders,
         stated: powerMtaCategory(r.fields['x-powermta-bouncecategory']),
         maxDiagnosticChars: limits.maxDiagnosticChars,
       }),

@@ -54,6 +54,19 @@ export function senderSide(view: MimeView, original: OriginalInfo | undefined, r
   return { parties, originalSenders };
 }
 
+/**
+ * The sender's own addresses: whom the bounce returns to (its To and Cc), the envelope sender the
+ * report names, and the original's From, Sender and Return-Path. The bounce's From is the reporting
+ * system's, not the sender's, and is left out.
+ */
+export function senderAddresses(
+  view: MimeView,
+  original: OriginalInfo | undefined,
+  report: string,
+): string[] {
+  return [...new Set([...ownRecipients(view), ...envelopeSenders(report), ...(original?.senders ?? [])])];
+}
+
 /** X-Failed-Recipients (Exim, Gmail) with the text's block for each, else the recipients of the text. */
 export function textEvidence(
   view: MimeView,
@@ -102,7 +115,7 @@ export function recipientsFromText(
   subject: string,
   report: string,
   limits: ParseLimits,
-  reporterDomains?: ReadonlySet<string>,
+  senders: readonly string[] = [],
 ): ParsedRecipient[] {
   const delayed = looksDelayed(subject, report);
   return evidence.map((e) =>
@@ -113,7 +126,7 @@ export function recipientsFromText(
       diagnostic: e.block,
       context: report,
       soleRecipient: evidence.length === 1,
-      reporterDomains,
+      senders,
       maxDiagnosticChars: limits.maxDiagnosticChars,
     }),
   );

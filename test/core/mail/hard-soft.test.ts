@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseBounce } from '../../../lambdas/core/mail/parse-bounce.js';
 import { mailReason, smtpStage } from '../../../lambdas/core/mail/reason.js';
 import { classifyRecipient } from '../../../lambdas/core/mail/recipient.js';
 
@@ -112,9 +113,30 @@ describe('the SMTP stage decides whose fault it was', () => {
   });
 });
 
-describe('"user unknown" proves a dead address only with evidence of the lookup', () => {
-  it('bare words under a generic code are soft: sender filters word their refusals so', () => {
-    expect(recipient('5.0.0', 'smtp; 550 user unknown')).toMatchObject({ reason: 'unknown', hard: false });
+describe('words that say the address does not exist make it dead (DESIGN §3)', () => {
+  it.each([
+    'smtp; 550 user unknown',
+    'smtp; 550 The account you wrote to does not exist',
+    'smtp; 550 <a@example.com>... No such user',
+    'smtp; 550 Recipient not found',
+    'smtp; 550 Unknown recipient',
+    'smtp; 550 Requested action not taken: mailbox unavailable',
+  ])('under a generic code and with no stage: %s', (diagnostic) => {
+    expect(recipient('5.0.0', diagnostic)).toMatchObject({ reason: 'user_unknown', hard: true });
+  });
+
+  it('with no code at all', () => {
+    expect(recipient(undefined, 'Unknown user: a@example.com')).toMatchObject({
+      reason: 'user_unknown',
+      hard: true,
+    });
+  });
+
+  it('but not in a temporary failure: the sender will try again', () => {
+    expect(recipient('4.0.0', 'smtp; 450 Requested action not taken: mailbox unavailable')).toMatchObject({
+      hard: false,
+    });
+    expect(recipient(undefined, 'smtp; 450 No such user here')).toMatchObject({ hard: false });
   });
 
   it('the same words in reply to RCPT TO are hard', () => {
@@ -171,7 +193,15 @@ describe('"user unknown" proves a dead address only with evidence of the lookup'
 
   it("the code inside a quoted remote reply outranks the reporter's summary (Amazon SES)", () => {
     expect(
-      recipient('5.1.0', "smtp; 5.1.0 - Unknown address error 550-'5.7.1 <x@example.net>... Access denied'"),
+      classifyRecipient({
+        email: 'a@example.com',
+        action: 'failed',
+        status: '5.1.0',
+        // The remote server refuses the sender's return path; the reporter calls it an address error.
+        diagnostic: "smtp; 5.1.0 - Unknown address error 550-'5.7.1 <x@example.net>... Access denied'",
+        senders: ['x@example.net'],
+        maxDiagnosticChars: 1000,
+      }),
     ).toMatchObject({ status: '5.7.1', hard: false });
   });
 
@@ -267,46 +297,116 @@ describe('a mailbox the provider disabled, closed, locked or froze is dead (DESI
   });
 });
 
-describe("the recipient's own mail system looked the address up", () => {
-  const own = new Set(['recipient.test']);
+describe('a guess is not a verdict', () => {
+  it.each([
+    'smtp; 550 Delivery failed: the address probably does not exist.',
+    'smtp; 550 The address may be misspelled or does not exist.',
+    'smtp; 550 It is possible that the user does not exist; please check the address.',
+    'smtp; 550 Not delivered. If the user does not exist, remove the address from your list.',
+  ])('%s', (diagnostic) => {
+    expect(recipient('5.0.0', diagnostic)).toMatchObject({ reason: 'unknown', hard: false });
+  });
 
-  it('so its "user unknown" without a code is a dead address', () => {
+  it('the guess governs its own clause: a verdict beside it still stands', () => {
     expect(
-      classifyRecipient({
-        email: 'a@recipient.test',
-        action: 'failed',
-        status: '5.0.0',
-        diagnostic: 'smtp; 550 Requested action not taken: mailbox unavailable',
-        reporterDomains: own,
-        maxDiagnosticChars: 1000,
-      }),
+      recipient('5.0.0', 'smtp; 550 Mailbox unavailable. The account may have been closed by its owner.'),
     ).toMatchObject({ reason: 'user_unknown', hard: true });
   });
 
-  it('while a third party relaying the same words proves nothing', () => {
+  it('an address code stands whatever the words guess', () => {
+    expect(recipient('5.1.1', 'smtp; 550 5.1.1 The address may not exist')).toMatchObject({
+      reason: 'user_unknown',
+      hard: true,
+    });
+  });
+});
+
+describe("a reply about the sender's own address or domain leaves the recipient alive", () => {
+  function about(diagnostic: string, senders: string[]) {
+    return classifyRecipient({
+      email: 'ana@recipient.test',
+      action: 'failed',
+      status: '5.0.0',
+      diagnostic,
+      senders,
+      maxDiagnosticChars: 1000,
+    });
+  }
+
+  it("the sender's domain said not to exist", () => {
     expect(
-      classifyRecipient({
-        email: 'a@recipient.test',
-        action: 'failed',
-        status: '5.0.0',
-        diagnostic: 'smtp; 550 Requested action not taken: mailbox unavailable',
-        reporterDomains: new Set(['relay.test']),
-        maxDiagnosticChars: 1000,
-      }),
-    ).toMatchObject({ hard: false });
+      about(
+        'ana@recipient.test\n  host mx.recipient.test [192.0.2.9]\n  553 news.sender.test does not exist',
+        ['list@news.sender.test'],
+      ),
+    ).toMatchObject({ reason: 'blocked', hard: false });
   });
 
-  it("but a refusal after DATA stays a content filter's, whoever reports it", () => {
+  it("the sender's return path said to be unknown", () => {
     expect(
-      classifyRecipient({
-        email: 'a@recipient.test',
-        action: 'failed',
-        status: '5.0.0',
-        diagnostic: '550 unknown user -------SMTP command DATA',
-        reporterDomains: own,
-        maxDiagnosticChars: 1000,
-      }),
-    ).toMatchObject({ hard: false });
+      about('smtp; 550 <bounce-42@sender.test>... User unknown', ['bounce-42@sender.test']),
+    ).toMatchObject({
+      reason: 'blocked',
+      hard: false,
+    });
+  });
+
+  it('while a reply that also names the recipient is about the recipient', () => {
+    expect(
+      about('smtp; 550 <ana@recipient.test>: User unknown; from=<bounce-42@sender.test>', [
+        'bounce-42@sender.test',
+      ]),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
+  });
+
+  it("and a domain that is no one's in particular proves nothing either way", () => {
+    expect(about('smtp; 550 relay.other.test: User unknown', ['bounce-42@sender.test'])).toMatchObject({
+      reason: 'user_unknown',
+      hard: true,
+    });
+  });
+
+  it('the sender is known from the bounce itself: whom it returns to and the original it carries', async () => {
+    const message = [
+      'From: Mail Delivery System <mailer-daemon@mta.sender.test>',
+      'To: list@news.sender.test',
+      'Subject: Mail delivery failed: returning message to sender',
+      'X-Failed-Recipients: ana@recipient.test',
+      '',
+      'A message that you sent could not be delivered to one or more of its recipients.',
+      '',
+      '  ana@recipient.test',
+      '    host mx.recipient.test [192.0.2.9]',
+      '    SMTP error from remote mail server:',
+      '    553 news.sender.test does not exist',
+      '',
+      '------ This is a copy of the message, including all the headers. ------',
+      '',
+      'From: Newsletter <list@news.sender.test>',
+      'To: ana@recipient.test',
+      'Subject: News',
+      '',
+      'Hello',
+      '',
+    ].join('\n');
+    const parsed = await parseBounce(message);
+    expect(parsed.recipients).toMatchObject([
+      { email: 'ana@recipient.test', reason: 'blocked', hard: false },
+    ]);
+    const other = await parseBounce(
+      message.replace('553 news.sender.test does not exist', '550 User unknown'),
+    );
+    expect(other.recipients).toMatchObject([
+      { email: 'ana@recipient.test', reason: 'user_unknown', hard: true },
+    ]);
+  });
+
+  it("the sender named in the reporter's words before the reply is not the reply", () => {
+    expect(
+      about('Your message from bounce-42@sender.test was not delivered:\n  550 User unknown', [
+        'bounce-42@sender.test',
+      ]),
+    ).toMatchObject({ reason: 'user_unknown', hard: true });
   });
 });
 
