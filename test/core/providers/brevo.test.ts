@@ -23,7 +23,11 @@ function fixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
 }
 
-function json<T = Json>(name: string): T {
+function json(name: string): Json {
+  return JSON.parse(fixture(name).toString('utf8'));
+}
+
+function jsonList(name: string): Json[] {
   return JSON.parse(fixture(name).toString('utf8'));
 }
 
@@ -161,7 +165,7 @@ describe('brevoProvider: body', () => {
   });
 
   it('unusable elements of a batch are skipped, the others recorded', async () => {
-    const outcome = await events([...json<Json[]>('batch.json'), 7, { event: 'spam' }, {}]);
+    const outcome = await events([...jsonList('batch.json'), 7, { event: 'spam' }, {}]);
     expect(outcome).toMatchObject({ skipped: 3, ignored: 2 });
     expect(outcome.bounces).toHaveLength(4);
   });

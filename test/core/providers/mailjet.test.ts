@@ -22,7 +22,11 @@ function fixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
 }
 
-function json<T = Json>(name: string): T {
+function json(name: string): Json {
+  return JSON.parse(fixture(name).toString('utf8'));
+}
+
+function jsonList(name: string): Json[] {
   return JSON.parse(fixture(name).toString('utf8'));
 }
 
@@ -169,7 +173,7 @@ describe('mailjetProvider: mapping', () => {
   });
 
   it('two events of one message differ in key; the same event sent again has the same key', async () => {
-    const group = json<Json[]>('grouped.json');
+    const group = jsonList('grouped.json');
     const first = (await events(group)).bounces.map((b) => b.event_key);
     const again = (await events(structuredClone(group))).bounces.map((b) => b.event_key);
     expect(new Set(first).size).toBe(first.length);
@@ -190,7 +194,7 @@ describe('mailjetProvider: body', () => {
   });
 
   it('unusable elements of a group are skipped, the others recorded', async () => {
-    const group = json<Json[]>('grouped.json');
+    const group = jsonList('grouped.json');
     const outcome = await events([...group, 'x', { event: 'bounce' }, { email: 'a@example.org' }]);
     expect(outcome).toMatchObject({ skipped: 3, ignored: 2 });
     expect(outcome.bounces).toHaveLength(3);
