@@ -45,7 +45,7 @@ export const MAILJET_ERRORS: readonly { related: string; error: string; reason: 
   { related: 'spam', error: 'sender blocked', reason: 'blocked' },
   { related: 'spam', error: 'content blocked', reason: 'content_rejected' },
   { related: 'spam', error: 'policy issue', reason: 'policy' },
-  { related: 'system', error: 'system issue', reason: 'unknown' },
+  { related: 'system', error: 'system issue', reason: 'network' },
   { related: 'system', error: 'protocol issue', reason: 'network' },
   { related: 'system', error: 'connection issue', reason: 'network' },
   { related: 'mailjet', error: 'preblocked', reason: 'blocked' },
@@ -75,15 +75,22 @@ export const MAILJET_MAPPING: readonly MappingRow[] = [
     reason: 'from the text',
   },
   { event: 'bounce', when: 'hard_bounce false, any error', type: 'soft', reason: 'from the text' },
-  ...MAILJET_ERRORS.map(
+  ...MAILJET_ERRORS.filter(
+    (e) => e.reason === 'ignored' || (BLOCKED_REASONS.has(e.reason) && e.reason !== 'blocked'),
+  ).map(
     (e): MappingRow => ({
       event: 'blocked',
       when: `${e.related}: ${e.error}`,
       type: e.reason === 'ignored' ? 'ignored' : 'soft',
-      reason: e.reason === 'ignored' ? '' : BLOCKED_REASONS.has(e.reason) ? e.reason : 'blocked',
+      reason: e.reason === 'ignored' ? '' : e.reason,
     }),
   ),
-  { event: 'blocked', when: 'an error not in the table', type: 'soft', reason: 'blocked' },
+  {
+    event: 'blocked',
+    when: 'any other error (recipient, domain, system, mailjet: preblocked, or one not in the table)',
+    type: 'soft',
+    reason: 'blocked',
+  },
   { event: 'spam', when: '', type: 'complaint', reason: 'complaint' },
   { event: 'sent, open, click, unsub, any other', when: '', type: 'ignored', reason: '' },
 ];
