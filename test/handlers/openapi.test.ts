@@ -9,7 +9,8 @@ import type { OutboxStore } from '../../lambdas/core/outbound/ports.js';
 import type { BounceStore, SubscriberStore } from '../../lambdas/core/ports.js';
 import { forwardemailProvider } from '../../lambdas/core/providers/forwardemail.js';
 import { postmarkProvider } from '../../lambdas/core/providers/postmark.js';
-import type { Provider, ProviderName } from '../../lambdas/core/providers/provider.js';
+import type { AnyProvider } from '../../lambdas/core/providers/provider.js';
+import type { ProviderName } from '../../lambdas/core/providers/registry.js';
 import { sendgridProvider } from '../../lambdas/core/providers/sendgrid.js';
 import { sesProvider } from '../../lambdas/core/providers/ses.js';
 import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings/settings.js';
@@ -50,7 +51,7 @@ const SENDGRID_KEYS = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const P256 = SENDGRID_KEYS.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 const POSTMARK = { username: 'postmark-hook', password: 'postmark-hook-password' };
 const FORWARDEMAIL_KEY = 'forwardemail-hook-key-0123456789';
-const PROVIDERS: Record<ProviderName, Provider> = {
+const PROVIDERS: Partial<Record<ProviderName, AnyProvider>> = {
   ses: sesProvider,
   sendgrid: sendgridProvider,
   postmark: postmarkProvider,
