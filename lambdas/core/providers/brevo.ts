@@ -7,7 +7,7 @@ import { correlate } from './correlation.js';
 import { type Correlation, firstOf, fromCustomData, fromTags } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
 import type { MappingRow } from './mapping-table.js';
-import type { ProviderOutcome, ProviderRequest } from './provider.js';
+import { defineProvider, type ProviderOutcome } from './provider.js';
 import { requireBasicOrBearer } from './webhook-credentials.js';
 
 export interface BrevoConfig {
@@ -199,16 +199,50 @@ export function mapBrevoEvent(raw: unknown): Mapped {
  * Brevo's transactional webhooks, one event per request or batches (`batched: true`), protected by
  * basic auth in the notify URL or by a bearer token set on the webhook, whichever is configured.
  */
-export const brevoProvider = {
+export const brevoProvider = defineProvider({
   name: 'brevo',
   title: 'Brevo',
   settings: [
-    { key: 'username', kind: 'text', description: "User name in the notify URL's basic authentication" },
-    { key: 'password', kind: 'secret', description: "Password in the notify URL's basic authentication" },
-    { key: 'token', kind: 'secret', description: 'Bearer token set on the webhook (auth type bearer)' },
+    {
+      key: 'username',
+      kind: 'text',
+      optional: true,
+      maxLength: 200,
+      description: 'Basic-auth user name put in the notify URL (with password; or use token)',
+    },
+    {
+      key: 'password',
+      kind: 'secret',
+      optional: true,
+      maxLength: 1000,
+      description: 'Basic-auth password put in the notify URL (with username; or use token)',
+    },
+    {
+      key: 'token',
+      kind: 'secret',
+      optional: true,
+      maxLength: 1000,
+      description: 'Bearer token set on the webhook (auth type bearer); basic auth, the token or both',
+    },
   ],
+  checkSettings(config) {
+    if (!config.enabled) return null;
+    const user = config.username.trim() !== '';
+    const password = config.password.trim() !== '';
+    if (user !== password)
+      return {
+        field: user ? 'password' : 'username',
+        message: 'is required (not blank) with the other half of basic auth',
+      };
+    if (!user && config.token.trim() === '')
+      return {
+        field: 'token',
+        message: 'or username and password are required (not blank) while brevo.enabled',
+      };
+    return null;
+  },
   verifiesBeforeEnabledCheck: false,
-  async handle(request: ProviderRequest, config: BrevoConfig): Promise<ProviderOutcome> {
+  async handle(request, config): Promise<ProviderOutcome> {
     requireBasicOrBearer(request.headers, config, 'brevo');
     const body = parseBrevoBody(request.rawBody);
     if (!Array.isArray(body)) {
@@ -229,4 +263,4 @@ export const brevoProvider = {
     }
     return { kind: 'events', bounces, ignored, skipped };
   },
-} as const;
+});

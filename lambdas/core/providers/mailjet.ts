@@ -7,7 +7,7 @@ import { correlate } from './correlation.js';
 import { firstOf, fromCustomData } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
 import type { MappingRow } from './mapping-table.js';
-import type { ProviderOutcome, ProviderRequest } from './provider.js';
+import { defineProvider, type ProviderOutcome } from './provider.js';
 import { quoteIntegers } from './quote-integers.js';
 import { requireBasicAuth } from './webhook-credentials.js';
 
@@ -232,23 +232,25 @@ export function mapMailjetEvent(raw: unknown): Mapped {
  * an unusable event inside a group is skipped and counted rather than failing the group; a single
  * event that cannot be used is a 400 naming its field.
  */
-export const mailjetProvider = {
+export const mailjetProvider = defineProvider({
   name: 'mailjet',
   title: 'Mailjet',
   settings: [
     {
       key: 'username',
       kind: 'text',
-      description: "User name in the event endpoint URL's basic authentication",
+      maxLength: 200,
+      description: 'Basic-auth user name put in the Mailjet event URL',
     },
     {
       key: 'password',
       kind: 'secret',
-      description: "Password in the event endpoint URL's basic authentication",
+      maxLength: 1000,
+      description: 'Basic-auth password put in the Mailjet event URL',
     },
   ],
   verifiesBeforeEnabledCheck: false,
-  async handle(request: ProviderRequest, config: MailjetConfig): Promise<ProviderOutcome> {
+  async handle(request, config): Promise<ProviderOutcome> {
     requireBasicAuth(request.headers, config, 'mailjet');
     const body = parseMailjetBody(request.rawBody);
     if (!Array.isArray(body)) {
@@ -269,4 +271,4 @@ export const mailjetProvider = {
     }
     return { kind: 'events', bounces, ignored, skipped };
   },
-} as const;
+});

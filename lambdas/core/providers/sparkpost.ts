@@ -8,7 +8,7 @@ import { correlate } from './correlation.js';
 import { firstOf, fromCustomData, fromTags } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
 import type { MappingRow } from './mapping-table.js';
-import type { ProviderOutcome, ProviderRequest } from './provider.js';
+import { defineProvider, type ProviderOutcome } from './provider.js';
 import { requireBasicAuth } from './webhook-credentials.js';
 
 export interface SparkpostConfig {
@@ -244,15 +244,25 @@ export function mapSparkpostEvent(raw: unknown, batchId?: string): Mapped {
  * set on the webhook. Bounces and out-of-band bounces by bounce class, spam complaints; everything
  * else, including delays (SparkPost still retries) and the empty test batch, is acknowledged.
  */
-export const sparkpostProvider = {
+export const sparkpostProvider = defineProvider({
   name: 'sparkpost',
   title: 'SparkPost',
   settings: [
-    { key: 'username', kind: 'text', description: "User name of the webhook's basic authentication" },
-    { key: 'password', kind: 'secret', description: "Password of the webhook's basic authentication" },
+    {
+      key: 'username',
+      kind: 'text',
+      maxLength: 200,
+      description: 'Basic-auth user name set on the SparkPost webhook',
+    },
+    {
+      key: 'password',
+      kind: 'secret',
+      maxLength: 1000,
+      description: 'Basic-auth password set on the SparkPost webhook',
+    },
   ],
   verifiesBeforeEnabledCheck: false,
-  async handle(request: ProviderRequest, config: SparkpostConfig): Promise<ProviderOutcome> {
+  async handle(request, config): Promise<ProviderOutcome> {
     requireBasicAuth(request.headers, config, 'sparkpost');
     const batchId = text(request.headers[BATCH_HEADER]);
     const bounces: BounceInput[] = [];
@@ -266,4 +276,4 @@ export const sparkpostProvider = {
     }
     return { kind: 'events', bounces, ignored, skipped };
   },
-} as const;
+});

@@ -5,8 +5,10 @@ import { brevoProvider } from '../../../lambdas/core/providers/brevo.js';
 import { mailjetProvider } from '../../../lambdas/core/providers/mailjet.js';
 import type { ProviderRequest } from '../../../lambdas/core/providers/provider.js';
 import { sparkpostProvider } from '../../../lambdas/core/providers/sparkpost.js';
+import { FakeClock } from '../../support/fakes.js';
 import { costRatioAsync, LINEAR_BOUND } from '../../support/linearity.js';
 
+const DEPS = { clock: new FakeClock(), certificates: { load: async () => '' } };
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers');
 const CREDS = { enabled: true, username: 'hook', password: 'pw-0123456789', token: '' };
 const HEADERS = { authorization: `Basic ${Buffer.from('hook:pw-0123456789').toString('base64')}` };
@@ -24,9 +26,13 @@ function request(events: unknown[], size: number): ProviderRequest {
 
 describe('batch cost is linear in the batch', () => {
   it.each([
-    ['SparkPost', list('sparkpost/batch.json'), (r: ProviderRequest) => sparkpostProvider.handle(r, CREDS)],
-    ['Mailjet', list('mailjet/grouped.json'), (r: ProviderRequest) => mailjetProvider.handle(r, CREDS)],
-    ['Brevo', list('brevo/batch.json'), (r: ProviderRequest) => brevoProvider.handle(r, CREDS)],
+    [
+      'SparkPost',
+      list('sparkpost/batch.json'),
+      (r: ProviderRequest) => sparkpostProvider.handle(r, CREDS, DEPS),
+    ],
+    ['Mailjet', list('mailjet/grouped.json'), (r: ProviderRequest) => mailjetProvider.handle(r, CREDS, DEPS)],
+    ['Brevo', list('brevo/batch.json'), (r: ProviderRequest) => brevoProvider.handle(r, CREDS, DEPS)],
   ] as const)('%s: 10x the events costs well under 100x the time', async (_, events, handle) => {
     const requests = new Map([50, 500].map((n) => [n, request(events, n)]));
     const ratio = await costRatioAsync((n) => handle(requests.get(n) as ProviderRequest), 50);

@@ -10,6 +10,9 @@ import {
 } from '../../../lambdas/core/providers/brevo.js';
 import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
 
+import { FakeClock } from '../../support/fakes.js';
+
+const DEPS = { clock: new FakeClock(), certificates: { load: async () => '' } };
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/brevo');
 const USER = 'brevo-hook';
 const PASSWORD = 'c0rrect horse battery staple';
@@ -46,7 +49,7 @@ async function handle(
   config: BrevoConfig = BOTH,
 ): Promise<ProviderOutcome> {
   const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return brevoProvider.handle({ rawBody, headers }, config);
+  return brevoProvider.handle({ rawBody, headers }, config, DEPS);
 }
 
 async function events(body: Buffer | unknown) {

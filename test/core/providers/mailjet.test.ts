@@ -10,6 +10,9 @@ import {
 } from '../../../lambdas/core/providers/mailjet.js';
 import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
 
+import { FakeClock } from '../../support/fakes.js';
+
+const DEPS = { clock: new FakeClock(), certificates: { load: async () => '' } };
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/mailjet');
 const USER = 'mailjet-hook';
 const PASSWORD = 'c0rrect horse battery staple';
@@ -42,7 +45,7 @@ async function handle(
   config: MailjetConfig = CONFIG,
 ): Promise<ProviderOutcome> {
   const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return mailjetProvider.handle({ rawBody, headers }, config);
+  return mailjetProvider.handle({ rawBody, headers }, config, DEPS);
 }
 
 async function events(body: Buffer | unknown) {

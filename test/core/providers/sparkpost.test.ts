@@ -11,6 +11,9 @@ import {
   sparkpostProvider,
 } from '../../../lambdas/core/providers/sparkpost.js';
 
+import { FakeClock } from '../../support/fakes.js';
+
+const DEPS = { clock: new FakeClock(), certificates: { load: async () => '' } };
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/sparkpost');
 const USER = 'sparkpost-hook';
 const PASSWORD = 'c0rrect horse battery staple';
@@ -43,7 +46,7 @@ async function handle(
   config: SparkpostConfig = CONFIG,
 ): Promise<ProviderOutcome> {
   const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return sparkpostProvider.handle({ rawBody, headers }, config);
+  return sparkpostProvider.handle({ rawBody, headers }, config, DEPS);
 }
 
 async function bounces(body: Buffer | unknown[]) {
