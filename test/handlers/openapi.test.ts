@@ -16,7 +16,7 @@ import { sesProvider } from '../../lambdas/core/providers/ses.js';
 import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import type { SettingsManager } from '../../lambdas/core/settings/settings-service.js';
 import type { StatsStore } from '../../lambdas/core/stats/ports.js';
-import document from '../../lambdas/handlers/api/openapi.json' with { type: 'json' };
+import { openApiDocument } from '../../lambdas/handlers/api/openapi-document.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpHandler } from '../../lambdas/handlers/http/types.js';
 import { ROUTES, routeKey } from '../../lambdas/handlers/routes.js';
@@ -36,6 +36,7 @@ import {
 } from '../support/sns-signer.js';
 
 /** The provider webhooks (DESIGN §4, §6): documented as one path, whatever ROUTES lists for them. */
+const document = openApiDocument() as typeof import('../../lambdas/handlers/api/openapi.json');
 const PROVIDER_ROUTE = routeKey('POST', '/webhooks/service/{provider}');
 /** Documented statuses no handler gives: for a provider not in the enum, the router (or gateway) answers 404. */
 const ROUTER_ONLY: Record<string, number[]> = { [PROVIDER_ROUTE]: [404] };
@@ -575,6 +576,7 @@ describe('real responses match the OpenAPI document', () => {
   const DELETE_SUB_BOUNCES = ['DELETE', '/api/subscribers/{uuid}/bounces'] as const;
   const GET_SETTINGS = ['GET', '/api/settings/bounce'] as const;
   const PUT_SETTINGS = ['PUT', '/api/settings/bounce'] as const;
+  const SETTINGS_SCHEMA = ['GET', '/api/settings/schema'] as const;
   const OPENAPI = ['GET', '/api/openapi.json'] as const;
   const SCAN = ['POST', '/api/mailboxes/{uuid}/scan'] as const;
   const STUCK = ['GET', '/api/mailboxes/{uuid}/stuck'] as const;
@@ -902,6 +904,17 @@ describe('real responses match the OpenAPI document', () => {
     ),
     c(SUB_BOUNCES, 500, 'answers a storage failure', () =>
       down.call({ resource: '/api/subscribers/{uuid}/bounces', pathParameters: { uuid: ANN } }),
+    ),
+
+    // GET /api/settings/schema
+    c(SETTINGS_SCHEMA, 200, "describes every registry provider's settings", () =>
+      call({ resource: '/api/settings/schema' }),
+    ),
+    c(SETTINGS_SCHEMA, 401, 'refuses a request without a user', () =>
+      call({ resource: '/api/settings/schema', permissions: null }),
+    ),
+    c(SETTINGS_SCHEMA, 403, 'refuses a user without the permission', () =>
+      call({ resource: '/api/settings/schema', permissions: ['settings:manage'] }),
     ),
 
     // GET /api/settings/bounce

@@ -84,6 +84,8 @@ export interface StringListField extends FieldBase {
   maxItems?: number;
   /** Checks one entry: returns what is wrong with it, or null. */
   item?: (value: string) => string | null;
+  /** What every entry must match (also published in the OpenAPI schema). */
+  itemPattern?: RegExp;
 }
 
 export interface BooleanField extends FieldBase {

@@ -33,6 +33,7 @@ const SETTINGS = [
     maxItems: 20,
     description:
       'SNS topics whose messages are accepted (any AWS account can point a validly signed topic here)',
+    itemPattern: TOPIC_ARN,
     item: (arn) => (TOPIC_ARN.test(arn) ? null : 'must be an SNS topic ARN'),
   },
   {
