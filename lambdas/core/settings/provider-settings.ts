@@ -60,7 +60,10 @@ function fieldValue(field: SettingField, raw: unknown, path: string): string | s
         if (typeof item !== 'string' || item.length > MAX_ITEM)
           throw new ValidationError(`${path}[${i}]`, `must be a string of at most ${MAX_ITEM} characters`);
         const problem =
-          field.item?.(item) ?? (field.itemPattern && !field.itemPattern.test(item) ? `must match ${field.itemPattern.source}` : null);
+          field.item?.(item) ??
+          (field.itemPattern && !field.itemPattern.test(item)
+            ? `must match ${field.itemPattern.source}`
+            : null);
         if (problem) throw new ValidationError(`${path}[${i}]`, problem);
         return item;
       });
