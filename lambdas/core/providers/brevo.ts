@@ -202,6 +202,8 @@ export function mapBrevoEvent(raw: unknown): Mapped {
 export const brevoProvider = defineProvider({
   name: 'brevo',
   title: 'Brevo',
+  verification:
+    'HTTP basic credentials (`brevo.username` / `brevo.password`) or `Authorization: Bearer` with `brevo.token`, whichever is set; one event or a batch.',
   settings: [
     {
       key: 'username',

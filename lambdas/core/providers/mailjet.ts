@@ -235,6 +235,8 @@ export function mapMailjetEvent(raw: unknown): Mapped {
 export const mailjetProvider = defineProvider({
   name: 'mailjet',
   title: 'Mailjet',
+  verification:
+    'HTTP basic credentials configured in `mailjet.username` / `mailjet.password`; one event or a grouped array.',
   settings: [
     {
       key: 'username',

@@ -247,6 +247,8 @@ export function mapSparkpostEvent(raw: unknown, batchId?: string): Mapped {
 export const sparkpostProvider = defineProvider({
   name: 'sparkpost',
   title: 'SparkPost',
+  verification:
+    'HTTP basic credentials configured in `sparkpost.username` / `sparkpost.password`; batches of `msys` events.',
   settings: [
     {
       key: 'username',
