@@ -47,6 +47,13 @@ const SENDGRID = (() => {
 const POSTMARK_USER = 'postmark-hook';
 const POSTMARK_PASSWORD = 'c0rrect horse battery staple';
 const FORWARDEMAIL_KEY = 'a3f1c2d4e5b60718293a4b5c6d7e8f90';
+const SPARKPOST = { username: 'sparkpost-hook', password: 'sparkpost c0rrect horse battery' };
+const MAILJET = { username: 'mailjet-hook', password: 'mailjet c0rrect horse battery' };
+const BREVO = {
+  username: 'brevo-hook',
+  password: 'brevo c0rrect horse battery',
+  token: 'brevo-bearer-0123456789abcdef',
+};
 
 type Json = Record<string, unknown>;
 
@@ -58,6 +65,9 @@ const SES_MESSAGE = fixture('sns/ses/notification-bounce-permanent-dsn.json') as
 const SENDGRID_BATCH = fixture('providers/sendgrid/batch.json') as Json[];
 const POSTMARK_BOUNCE = fixture('providers/postmark/bounce-hard.json') as Json;
 const FORWARDEMAIL_REJECT = fixture('providers/forwardemail/reject-recipient.json') as Json;
+const SPARKPOST_BATCH = fixture('providers/sparkpost/batch.json') as { msys: Record<string, Json> }[];
+const MAILJET_GROUP = fixture('providers/mailjet/grouped.json') as Json[];
+const BREVO_BATCH = fixture('providers/brevo/batch.json') as Json[];
 
 function settings(): BounceSettings {
   return effectiveSettings(
@@ -68,6 +78,9 @@ function settings(): BounceSettings {
       sendgrid: { enabled: true, key: SENDGRID.base64 },
       postmark: { enabled: true, username: POSTMARK_USER, password: POSTMARK_PASSWORD },
       forwardemail: { enabled: true, key: FORWARDEMAIL_KEY },
+      sparkpost: { enabled: true, ...SPARKPOST },
+      mailjet: { enabled: true, ...MAILJET },
+      brevo: { enabled: true, ...BREVO },
     },
     undefined,
   );
@@ -145,7 +158,86 @@ const BUILD: Partial<Record<string, Build>> = {
     const signature = createHmac('sha256', FORWARDEMAIL_KEY).update(rawBody).digest('hex');
     return { rawBody, headers: { 'content-type': 'application/json', 'x-webhook-signature': signature } };
   },
+  sparkpost(i, run) {
+    const batch = clone(SPARKPOST_BATCH).map((element, j) => {
+      for (const event of Object.values(element.msys)) {
+        event.event_id = `${run}-${i}-${j}`;
+        event.rcpt_to = recipient(event.rcpt_to, run, i % ADDRESSES);
+      }
+      return element;
+    });
+    return {
+      rawBody: Buffer.from(JSON.stringify(batch)),
+      headers: { 'content-type': 'application/json', authorization: basicAuth(SPARKPOST) },
+    };
+  },
+  mailjet(i, run) {
+    const group = clone(MAILJET_GROUP).map((event, j) => ({
+      ...event,
+      Message_GUID: `${run}-${i}-${j}`,
+      email: recipient(event.email, run, i % ADDRESSES),
+    }));
+    return {
+      rawBody: Buffer.from(JSON.stringify(group)),
+      headers: { 'content-type': 'application/json', authorization: basicAuth(MAILJET) },
+    };
+  },
+  brevo(i, run) {
+    const batch = clone(BREVO_BATCH).map((event, j) => ({
+      ...event,
+      'message-id': `<${run}-${i}-${j}@smtp-relay.example>`,
+      email: recipient(event.email, run, i % ADDRESSES),
+    }));
+    return {
+      rawBody: Buffer.from(JSON.stringify(batch)),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BREVO.token}` },
+    };
+  },
 };
+
+function basicAuth(c: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+}
+
+/**
+ * Requests refused for a wrong credential, to show what verification alone costs a provider protected
+ * only by a credential (the body is not read before it passes).
+ */
+const REFUSE: Partial<Record<string, Build>> = {
+  sparkpost: (i, run) =>
+    withAuthorization(BUILD.sparkpost?.(i, run), basicAuth({ ...SPARKPOST, password: 'wrong' })),
+  mailjet: (i, run) =>
+    withAuthorization(BUILD.mailjet?.(i, run), basicAuth({ ...MAILJET, password: 'wrong' })),
+  brevo: (i, run) => withAuthorization(BUILD.brevo?.(i, run), 'Bearer wrong-token'),
+};
+
+function withAuthorization(req: ProviderRequest | undefined, authorization: string): ProviderRequest {
+  if (!req) throw new Error('no request builder');
+  return { ...req, headers: { ...req.headers, authorization } };
+}
+
+/** `handle` on requests it refuses: the median cost of a refusal, in microseconds. */
+async function runRefusals(
+  provider: AnyProvider,
+  build: Build,
+): Promise<{ provider: string; samples: number[]; admitted: number }> {
+  const current = providerSlice(settings(), provider);
+  const deps: ProviderDeps = { clock, certificates };
+  const requests = Array.from({ length: VERIFY_MESSAGES }, (_, i) => build(i, 'refuse'));
+  for (const req of requests.slice(0, WARMUP))
+    await provider.handle(req, current, deps).catch(() => undefined);
+  const samples = new Array<number>(VERIFY_MESSAGES);
+  let admitted = 0;
+  for (let i = 0; i < VERIFY_MESSAGES; i++) {
+    const t0 = performance.now();
+    const outcome = await provider
+      .handle(requests[i] as ProviderRequest, current, deps)
+      .catch(() => undefined);
+    samples[i] = performance.now() - t0;
+    if (outcome) admitted++;
+  }
+  return { provider: provider.name, samples, admitted };
+}
 
 const PROVIDERS: readonly AnyProvider[] = REGISTRY.filter((p) => BUILD[p.name]);
 const UNMEASURED = REGISTRY.filter((p) => !BUILD[p.name]).map((p) => p.name);
@@ -296,5 +388,32 @@ export async function benchProviders(): Promise<string[]> {
   for (const v of verifies)
     if (v.failures) lines.push(`  !! ${v.provider}: ${v.failures} messages not verified`);
   if (UNMEASURED.length) lines.push(`  !! no request builder (not measured): ${UNMEASURED.join(', ')}`);
+
+  const refusable = PROVIDERS.filter((p) => REFUSE[p.name]);
+  if (refusable.length) {
+    lines.push('');
+    lines.push(
+      `  (3) verification alone: provider.handle on ${formatCount(VERIFY_MESSAGES)} requests with a wrong` +
+        ' credential each (refused before the body is read); last column: its p50 against the p50 of (2)',
+    );
+    const refusalRows: string[][] = [];
+    for (const provider of refusable) {
+      const r = await runRefusals(provider, REFUSE[provider.name] as Build);
+      const s = summarise(r.samples);
+      const full = verifies.find((v) => v.provider === provider.name);
+      const fullP50 = full ? summarise(full.samples).p50 : Number.NaN;
+      refusalRows.push([
+        r.provider,
+        `${Math.round(s.p50 * 1000)} µs`,
+        `${Math.round(s.p99 * 1000)} µs`,
+        formatCount(1000 / s.mean),
+        `${((s.p50 / fullP50) * 100).toFixed(0)} %`,
+      ]);
+      if (r.admitted)
+        lines.push(`  !! ${r.provider}: ${r.admitted} requests with a wrong credential admitted`);
+    }
+    for (const line of table([['', 'p50', 'p99', 'refusals/s', 'p50 of (2)'], ...refusalRows]))
+      lines.push(`  ${line}`);
+  }
   return lines;
 }

@@ -7,12 +7,15 @@ import { DynamoDbOutboxStore } from '../../lambdas/adapters/dynamodb/dynamodb-ou
 import { DynamoDbStatsStore } from '../../lambdas/adapters/dynamodb/dynamodb-stats-store.js';
 import type { OutboxStore } from '../../lambdas/core/outbound/ports.js';
 import type { BounceStore, SubscriberStore } from '../../lambdas/core/ports.js';
+import { brevoProvider } from '../../lambdas/core/providers/brevo.js';
 import { forwardemailProvider } from '../../lambdas/core/providers/forwardemail.js';
+import { mailjetProvider } from '../../lambdas/core/providers/mailjet.js';
 import { postmarkProvider } from '../../lambdas/core/providers/postmark.js';
 import type { AnyProvider } from '../../lambdas/core/providers/provider.js';
 import type { ProviderName } from '../../lambdas/core/providers/registry.js';
 import { sendgridProvider } from '../../lambdas/core/providers/sendgrid.js';
 import { sesProvider } from '../../lambdas/core/providers/ses.js';
+import { sparkpostProvider } from '../../lambdas/core/providers/sparkpost.js';
 import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import type { SettingsManager } from '../../lambdas/core/settings/settings-service.js';
 import type { StatsStore } from '../../lambdas/core/stats/ports.js';
@@ -52,11 +55,17 @@ const SENDGRID_KEYS = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const P256 = SENDGRID_KEYS.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 const POSTMARK = { username: 'postmark-hook', password: 'postmark-hook-password' };
 const FORWARDEMAIL_KEY = 'forwardemail-hook-key-0123456789';
+const SPARKPOST = { username: 'sparkpost-hook', password: 'sparkpost-hook-password' };
+const MAILJET = { username: 'mailjet-hook', password: 'mailjet-hook-password' };
+const BREVO = { username: 'brevo-hook', password: 'brevo-hook-password', token: 'brevo-hook-token' };
 const PROVIDERS: Partial<Record<ProviderName, AnyProvider>> = {
   ses: sesProvider,
   sendgrid: sendgridProvider,
   postmark: postmarkProvider,
   forwardemail: forwardemailProvider,
+  sparkpost: sparkpostProvider,
+  mailjet: mailjetProvider,
+  brevo: brevoProvider,
 };
 const FIXTURES = join(import.meta.dirname, '../fixtures/providers');
 const OVER_1MB = 'x'.repeat(1024 * 1024 + 1);
@@ -290,6 +299,9 @@ describe('real responses match the OpenAPI document', () => {
         sendgrid: { enabled: true, key: P256 },
         postmark: { enabled: true, ...POSTMARK },
         forwardemail: { enabled: true, key: FORWARDEMAIL_KEY },
+        sparkpost: { enabled: true, ...SPARKPOST },
+        mailjet: { enabled: true, ...MAILJET },
+        brevo: { enabled: true, ...BREVO },
       },
     );
     const providerDeps = {
@@ -542,6 +554,18 @@ describe('real responses match the OpenAPI document', () => {
     );
   const FORWARDEMAIL_BOUNCE = readFileSync(join(FIXTURES, 'forwardemail/reject-block-5xx.json'), 'utf8');
   const OVER_1MB_BODY = JSON.stringify({ pad: OVER_1MB });
+  const basicAuth = (user: string, password: string) => ({
+    Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  });
+  const sparkpost = (body: string, password = SPARKPOST.password, handlers = providers) =>
+    provider('sparkpost', body, basicAuth(SPARKPOST.username, password), handlers);
+  const SPARKPOST_BATCH = readFileSync(join(FIXTURES, 'sparkpost/batch.json'), 'utf8');
+  const mailjet = (body: string, password = MAILJET.password, handlers = providers) =>
+    provider('mailjet', body, basicAuth(MAILJET.username, password), handlers);
+  const MAILJET_GROUP = readFileSync(join(FIXTURES, 'mailjet/grouped.json'), 'utf8');
+  const brevo = (body: string, token = BREVO.token, handlers = providers) =>
+    provider('brevo', body, { Authorization: `Bearer ${token}` }, handlers);
+  const BREVO_BATCH = readFileSync(join(FIXTURES, 'brevo/batch.json'), 'utf8');
 
   const GOOD_BOUNCE = {
     email: 'frank@example.com',
@@ -586,6 +610,9 @@ describe('real responses match the OpenAPI document', () => {
   const SENDGRID = ['POST', '/webhooks/service/sendgrid'] as const;
   const POSTMARK_ROUTE = ['POST', '/webhooks/service/postmark'] as const;
   const FORWARDEMAIL = ['POST', '/webhooks/service/forwardemail'] as const;
+  const SPARKPOST_ROUTE = ['POST', '/webhooks/service/sparkpost'] as const;
+  const MAILJET_ROUTE = ['POST', '/webhooks/service/mailjet'] as const;
+  const BREVO_ROUTE = ['POST', '/webhooks/service/brevo'] as const;
 
   const DELIVERIES = ['GET', '/api/outbound/deliveries'] as const;
   const RETRY = ['POST', '/api/outbound/deliveries/{id}/retry'] as const;
@@ -1139,6 +1166,24 @@ describe('real responses match the OpenAPI document', () => {
     c(FORWARDEMAIL, 503, 'answers while bounce processing is disabled', () =>
       withProviderSettings({ enabled: false }, () => forwardemail(FORWARDEMAIL_BOUNCE)),
     ),
+    c(SPARKPOST_ROUTE, 200, 'records a SparkPost batch', () => sparkpost(SPARKPOST_BATCH), {
+      also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ recorded: 3, ignored: 3 }),
+    }),
+    c(SPARKPOST_ROUTE, 200, 'answers a replayed batch as duplicates', () => sparkpost(SPARKPOST_BATCH), {
+      also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ recorded: 0, duplicates: 3 }),
+    }),
+    c(SPARKPOST_ROUTE, 400, 'refuses a body that is not a JSON array', () => sparkpost('{"msys": {}}')),
+    c(SPARKPOST_ROUTE, 401, 'refuses wrong credentials', () => sparkpost(SPARKPOST_BATCH, 'wrong-password')),
+    c(MAILJET_ROUTE, 200, 'records a grouped Mailjet request', () => mailjet(MAILJET_GROUP), {
+      also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ recorded: 3, ignored: 2 }),
+    }),
+    c(MAILJET_ROUTE, 400, 'refuses an event without its type', () => mailjet('{"email": "a@example.com"}')),
+    c(MAILJET_ROUTE, 401, 'refuses wrong credentials', () => mailjet(MAILJET_GROUP, 'wrong-password')),
+    c(BREVO_ROUTE, 200, 'records a batched Brevo request (bearer token)', () => brevo(BREVO_BATCH), {
+      also: (res) => expect(JSON.parse(res.text).data).toMatchObject({ recorded: 4, ignored: 2 }),
+    }),
+    c(BREVO_ROUTE, 400, 'refuses a body that is not JSON', () => brevo('{"event": ')),
+    c(BREVO_ROUTE, 401, 'refuses a wrong token', () => brevo(BREVO_BATCH, 'wrong-token')),
 
     // POST /api/mailboxes/{uuid}/test (the scan case above saved the mailbox; its server is gone now)
 

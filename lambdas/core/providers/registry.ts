@@ -1,8 +1,11 @@
+import { brevoProvider } from './brevo.js';
 import { forwardemailProvider } from './forwardemail.js';
+import { mailjetProvider } from './mailjet.js';
 import { postmarkProvider } from './postmark.js';
 import type { AnyProvider, ProviderConfig } from './provider.js';
 import { sendgridProvider } from './sendgrid.js';
 import { sesProvider } from './ses.js';
+import { sparkpostProvider } from './sparkpost.js';
 
 /**
  * Every provider webhook, once. The route table, the Lambda functions, the local server, the
@@ -14,6 +17,9 @@ export const PROVIDERS = [
   sendgridProvider,
   postmarkProvider,
   forwardemailProvider,
+  sparkpostProvider,
+  mailjetProvider,
+  brevoProvider,
 ] as const satisfies readonly AnyProvider[];
 
 type Registered = (typeof PROVIDERS)[number];
