@@ -227,3 +227,12 @@ export function mapSesMessage(message: string, envelope: SesEnvelope): SesMappin
   if (kind === 'complaint') return mapComplaint(record, envelope);
   return { bounces: [], ignored: 1, skipped: 0 };
 }
+
+/** SES's bounce type and subtype as other providers echo them (Resend): DESIGN §3's SES row. */
+export function classifySesBounce(
+  bounceType: string,
+  subType: string,
+  status: string | undefined,
+): { type: 'hard' | 'soft'; reason: Reason } {
+  return classify(bounceType, subType, status);
+}
