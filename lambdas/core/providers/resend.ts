@@ -126,12 +126,16 @@ function classifyBounce(bounce: Json): { type: BounceType; reason: Reason } {
   const bounceType = text(bounce.type);
   const status = enhancedStatus(message);
   if (bounceType) return classifySesBounce(bounceType, text(bounce.subType) ?? '', status);
-  // Older payloads carry only Resend's sentence; it says when Resend itself suppressed the address.
+  // Older payloads carry only Resend's own sentence, not the receiver's answer: its words about
+  // the sender's reputation say nothing of this bounce, so only the sentences that name a cause, and
+  // an enhanced status if one is quoted, decide.
   if (/suppressed sending/i.test(message)) return { type: 'hard', reason: 'on_suppression_list' };
   const reason = /inbox was full|mailbox was full/i.test(message)
     ? 'mailbox_full'
-    : reasonFromStatus(status, message);
-  // "Permanently rejected" (Resend's words): hard unless the text names a cause that is not the address.
+    : status
+      ? reasonFromStatus(status)
+      : 'unknown';
+  // "Permanently rejected" (Resend's words): hard unless a cause that is not the address is named.
   return { type: reason === 'unknown' || isHardReason(reason) ? 'hard' : 'soft', reason };
 }
 
