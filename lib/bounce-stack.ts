@@ -4,7 +4,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { AuthMode } from '../lambdas/handlers/http/permission.js';
-import { FUNCTIONS, type FunctionName, ROUTES, type Route } from '../lambdas/handlers/routes.js';
+import { FUNCTIONS, type FunctionName, type FunctionSpec, ROUTES, type Route } from '../lambdas/handlers/routes.js';
 import { type ApiThrottle, BounceApi } from './api-construct.js';
 import { ApiAuth } from './auth-construct.js';
 import { type DeploySettings, deploySettingsJson } from './deploy-settings.js';
@@ -101,12 +101,13 @@ export class BounceStack extends Stack {
     const fns: Partial<Record<FunctionName, IFunction>> = {};
     for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
       if (!served.has(name)) continue;
-      const spec = FUNCTIONS[name];
+      const spec: FunctionSpec = FUNCTIONS[name];
       const fn = new BounceFunction(this, `${pascal(name)}Function`, {
         entry: spec.entry,
         description: spec.description,
         logRetention: props.logRetention,
-        environment,
+        // Provider functions also learn which registry provider they serve.
+        environment: { ...environment, ...spec.environment },
       });
       // Every route function records or manages bounces, and reads settings (with their secrets).
       this.table.grantData(fn.fn);

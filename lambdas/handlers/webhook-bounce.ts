@@ -1,7 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { recordBounce } from '../core/bounces/record-bounce.js';
-import { DisabledError } from '../core/errors.js';
-import { parseWebhookBounce } from '../core/ingestion/webhook-input.js';
+import { ingestGenericBounce } from '../core/ingestion/ingest-generic-bounce.js';
 import type { SettingsSource } from '../core/ports.js';
 import { awsDeps, type Deps } from './deps.js';
 import { httpFunction, lazy } from './http/http-function.js';
@@ -24,22 +22,14 @@ export function createWebhookBounceHandler(deps: WebhookDeps): HttpHandler {
     guardRoute(event, deps.authMode);
     // An oversized body never succeeds: a final 413, before a 503 that would invite retries.
     rawBody(event);
-    const settings = await deps.settings.get();
-    if (!settings.enabled) throw new DisabledError('bounce processing (settings: enabled)');
-    if (!settings.webhooks_enabled) throw new DisabledError('bounce webhooks (settings: webhooks_enabled)');
-    const input = parseWebhookBounce(
-      jsonBody(event),
-      header(event, 'idempotency-key'),
-      deps.record.clock.now(),
+    const result = await ingestGenericBounce(
+      {
+        record: deps.record,
+        settings: deps.settings,
+        log: { info: (m, a) => log.info(m, a), warn: (m, a) => log.info(m, a) },
+      },
+      { body: () => jsonBody(event), idempotencyKey: header(event, 'idempotency-key') },
     );
-    const result = await recordBounce(deps.record, settings, input);
-    log.info('bounce recorded', {
-      bounce_id: result.id,
-      source: input.source,
-      type: input.type,
-      duplicate: result.duplicate,
-      action: result.action,
-    });
     return ok({
       id: result.id,
       stored: result.id !== null,

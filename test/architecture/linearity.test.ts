@@ -61,7 +61,7 @@ describe('entry points cost time linear in hostile input', () => {
       const signature = createHmac('sha256', 'test-key').update(rawBody).digest('hex');
       await forwardemailProvider.handle(
         { rawBody, headers: { 'x-webhook-signature': signature } },
-        settings,
+        settings.forwardemail,
         {
           clock: new FakeClock(),
           certificates: { load: async () => '' },

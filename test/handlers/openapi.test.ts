@@ -9,13 +9,14 @@ import type { OutboxStore } from '../../lambdas/core/outbound/ports.js';
 import type { BounceStore, SubscriberStore } from '../../lambdas/core/ports.js';
 import { forwardemailProvider } from '../../lambdas/core/providers/forwardemail.js';
 import { postmarkProvider } from '../../lambdas/core/providers/postmark.js';
-import type { Provider, ProviderName } from '../../lambdas/core/providers/provider.js';
+import type { AnyProvider } from '../../lambdas/core/providers/provider.js';
+import type { ProviderName } from '../../lambdas/core/providers/registry.js';
 import { sendgridProvider } from '../../lambdas/core/providers/sendgrid.js';
 import { sesProvider } from '../../lambdas/core/providers/ses.js';
 import { type BounceSettings, effectiveSettings } from '../../lambdas/core/settings/settings.js';
 import type { SettingsManager } from '../../lambdas/core/settings/settings-service.js';
 import type { StatsStore } from '../../lambdas/core/stats/ports.js';
-import document from '../../lambdas/handlers/api/openapi.json' with { type: 'json' };
+import { openApiDocument } from '../../lambdas/handlers/api/openapi-document.js';
 import { errorResponse } from '../../lambdas/handlers/http/error-response.js';
 import type { HttpHandler } from '../../lambdas/handlers/http/types.js';
 import { ROUTES, routeKey } from '../../lambdas/handlers/routes.js';
@@ -35,6 +36,7 @@ import {
 } from '../support/sns-signer.js';
 
 /** The provider webhooks (DESIGN §4, §6): documented as one path, whatever ROUTES lists for them. */
+const document = openApiDocument() as typeof import('../../lambdas/handlers/api/openapi.json');
 const PROVIDER_ROUTE = routeKey('POST', '/webhooks/service/{provider}');
 /** Documented statuses no handler gives: for a provider not in the enum, the router (or gateway) answers 404. */
 const ROUTER_ONLY: Record<string, number[]> = { [PROVIDER_ROUTE]: [404] };
@@ -50,7 +52,7 @@ const SENDGRID_KEYS = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const P256 = SENDGRID_KEYS.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 const POSTMARK = { username: 'postmark-hook', password: 'postmark-hook-password' };
 const FORWARDEMAIL_KEY = 'forwardemail-hook-key-0123456789';
-const PROVIDERS: Record<ProviderName, Provider> = {
+const PROVIDERS: Partial<Record<ProviderName, AnyProvider>> = {
   ses: sesProvider,
   sendgrid: sendgridProvider,
   postmark: postmarkProvider,

@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS, type FunctionName, ROUTES } from '../../lambdas/handlers/routes.js';
+import { PROVIDERS } from '../../lambdas/core/providers/registry.js';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  PROVIDER_ENV,
+  providerFunctionName,
+  ROUTES,
+} from '../../lambdas/handlers/routes.js';
 import { BounceStack } from '../../lib/bounce-stack.js';
 import { REPO_ROOT } from '../../lib/bundling.js';
 import { SUPPRESSION_ACTIONS } from '../../lib/outbound-dispatcher-construct.js';
@@ -46,6 +53,23 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
     expect(Object.keys(stack.functions).sort()).toEqual([...served].sort());
     // + the mailbox scanner and the outbound dispatcher
     template.resourceCountIs('AWS::Lambda::Function', served.length + 2 + (authMode === 'basic' ? 1 : 0));
+  });
+
+  it('has one function per registry provider, serving its route and told which provider it is', () => {
+    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    for (const provider of PROVIDERS) {
+      const fn = stack.functions[providerFunctionName(provider.name)]?.fn;
+      expect(fn, provider.name).toBeDefined();
+      const env = functions[logicalId(fn as never)]?.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(env.Variables[PROVIDER_ENV]).toBe(provider.name);
+      expect(methodsOf(template)).toContain(`POST /webhooks/service/${provider.name} NONE`);
+    }
+    const providerFunctions = Object.values(functions).filter(
+      (fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables[PROVIDER_ENV],
+    );
+    expect(providerFunctions).toHaveLength(PROVIDERS.length);
   });
 
   it('invokes the mailbox scanner every minute, with a timeout and a stuck-message alarm per mailbox', () => {
@@ -186,8 +210,16 @@ describe.each(['basic', 'iam'] as const)('BounceStack in %s auth mode', (authMod
         : id === logicalId(stack.outbound.function.fn as never)
           ? shared
           : { USERS_SECRET_ARN: ref(stack.secrets.usersSecret) };
+      const provider = Object.keys(FUNCTIONS).find(
+        (name) =>
+          stack.functions[name as FunctionName] &&
+          logicalId(stack.functions[name as FunctionName]?.fn as never) === id,
+      );
+      const own = (FUNCTIONS as Record<string, { environment?: Record<string, string> }>)[provider ?? '']
+        ?.environment;
       expect(env).toEqual({
         ...expected,
+        ...own,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         NODE_OPTIONS: '--enable-source-maps',
       });

@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
-import document from '../../lambdas/handlers/api/openapi.json' with { type: 'json' };
+import { openApiDocument } from '../../lambdas/handlers/api/openapi-document.js';
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +41,7 @@ export class OpenApiValidator {
   private readonly ajv: Ajv2020;
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly doc: Json = document as Json) {
+  constructor(private readonly doc: Json = openApiDocument()) {
     this.ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
     // ajv-formats is CommonJS: under NodeNext its default import is the module, the plugin its `default`.
     formats.default(this.ajv);

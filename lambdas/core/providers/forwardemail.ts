@@ -7,7 +7,7 @@ import { UnauthenticatedError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../subscribers/email.js';
 import { parseTimestamp } from '../timestamp.js';
 import { correlate } from './correlation.js';
-import { CAMPAIGN_HEADER, type Provider, type ProviderOutcome, SUBSCRIBER_HEADER } from './provider.js';
+import { CAMPAIGN_HEADER, defineProvider, type ProviderOutcome, SUBSCRIBER_HEADER } from './provider.js';
 
 type Json = Record<string, unknown>;
 
@@ -134,11 +134,20 @@ function toBounce(body: Json, bounce: Json): BounceInput {
  * Forward Email's bounce webhook (DESIGN §6), signed with HMAC-SHA256 over the raw body. It is sent
  * for every attempt; only a final `reject` is a bounce, a `defer` is a deferral (DESIGN §9).
  */
-export const forwardemailProvider: Provider = {
+export const forwardemailProvider = defineProvider({
   name: 'forwardemail',
+  title: 'Forward Email',
+  settings: [
+    {
+      key: 'key',
+      kind: 'secret',
+      maxLength: 1000,
+      description: 'Webhook signature verification key (HMAC-SHA256)',
+    },
+  ],
   verifiesBeforeEnabledCheck: false,
-  async handle(request, settings): Promise<ProviderOutcome> {
-    verifySignature(request.rawBody, settings.forwardemail.key, request.headers[SIGNATURE_HEADER]);
+  async handle(request, config): Promise<ProviderOutcome> {
+    verifySignature(request.rawBody, config.key, request.headers[SIGNATURE_HEADER]);
     const body = parseBody(request.rawBody);
     const bounce = object(body.bounce);
     if (!bounce || str(bounce.action)?.toLowerCase() !== 'reject') {
@@ -146,4 +155,4 @@ export const forwardemailProvider: Provider = {
     }
     return { kind: 'events', bounces: [toBounce(body, bounce)], ignored: 0, skipped: 0 };
   },
-};
+});

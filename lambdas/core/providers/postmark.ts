@@ -3,11 +3,10 @@ import type { BounceInput, BounceType } from '../bounces/bounce.js';
 import { enhancedStatus } from '../bounces/classify.js';
 import type { Reason } from '../bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
-import type { BounceSettings } from '../settings/settings.js';
 import { normaliseEmail } from '../subscribers/email.js';
 import { parseTimestamp } from '../timestamp.js';
 import { correlate } from './correlation.js';
-import type { Provider, ProviderOutcome, ProviderRequest } from './provider.js';
+import { defineProvider, type ProviderOutcome, type ProviderRequest } from './provider.js';
 import { topLevelInteger } from './top-level-integer.js';
 
 type Json = Record<string, unknown>;
@@ -35,8 +34,8 @@ const SUPPRESSIONS: ReadonlyMap<string, Mapping> = new Map([
   ['spamcomplaint', { type: 'complaint', reason: 'complaint' }],
 ]);
 
-function verifyCredentials(request: ProviderRequest, settings: BounceSettings): void {
-  const { username, password } = settings.postmark;
+function verifyCredentials(request: ProviderRequest, config: { username: string; password: string }): void {
+  const { username, password } = config;
   // Blank after trimming is no secret: such settings must never admit a request (DESIGN §9).
   if (!username.trim() || !password.trim())
     throw new UnauthenticatedError('postmark.username and password are not configured');
@@ -173,11 +172,26 @@ function one(bounce: BounceInput): ProviderOutcome {
  * that are informational (AutoResponder, OpenRelayTest, ...) or new to us, are acknowledged and
  * ignored, never answered with a 4xx (listmonk's 400 for them is one of its bugs).
  */
-export const postmarkProvider: Provider = {
+export const postmarkProvider = defineProvider({
   name: 'postmark',
+  title: 'Postmark',
+  settings: [
+    {
+      key: 'username',
+      kind: 'text',
+      maxLength: 200,
+      description: 'Basic-auth user name put in the webhook URL',
+    },
+    {
+      key: 'password',
+      kind: 'secret',
+      maxLength: 1000,
+      description: 'Basic-auth password put in the webhook URL',
+    },
+  ],
   verifiesBeforeEnabledCheck: false,
-  async handle(request, settings): Promise<ProviderOutcome> {
-    verifyCredentials(request, settings);
+  async handle(request, config): Promise<ProviderOutcome> {
+    verifyCredentials(request, config);
     const record = parsePostmarkBody(request.rawBody);
     // The Bounces API shape has no RecordType; its records are bounces.
     const recordType = str(record.RecordType) ?? (str(record.Type) ? 'Bounce' : '');
@@ -193,4 +207,4 @@ export const postmarkProvider: Provider = {
     }
     return ignored();
   },
-};
+});

@@ -1,13 +1,5 @@
 import type { BounceInput } from '../bounces/bounce.js';
 import type { Clock } from '../ports.js';
-import type { BounceSettings } from '../settings/settings.js';
-
-export const PROVIDERS = ['ses', 'sendgrid', 'postmark', 'forwardemail'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
-
-export function isProviderName(value: string): value is ProviderName {
-  return (PROVIDERS as readonly string[]).includes(value);
-}
 
 /** What a provider webhook receives: the raw bytes (signatures are over them) and lower-cased headers. */
 export interface ProviderRequest {
@@ -46,15 +38,113 @@ export interface ProviderDeps {
 }
 
 /**
- * One provider: verifies the request with its own scheme and maps it to bounces. Throws
- * UnauthenticatedError (401) for a failed verification, ForbiddenError (403) for an SNS topic not
- * allowed, ValidationError (400) for a malformed payload. Never records anything itself.
+ * One setting of a provider, besides `enabled` (which every provider has, default false). The
+ * settings defaults, validation, secret masking and storage, the OpenAPI schema and the console's form
+ * all follow from these descriptors.
+ * - `secret`: a string, default '', kept in the secret store, masked on read; any non-blank string is
+ *   accepted, and one is required while the provider is enabled (unless `optional`).
+ * - `text`: a string, default ''; required (not blank) while enabled unless `optional`.
+ * - `string-list`: a list of strings with a default; `item` checks each entry.
+ * - `boolean`: true or false with a default.
+ * `check` adds a rule of the provider's own for a non-blank value: it returns what is wrong, or null.
  */
-export interface Provider {
-  name: ProviderName;
-  /** SES confirms a verified SubscriptionConfirmation even while processing is disabled. */
-  verifiesBeforeEnabledCheck: boolean;
-  handle(request: ProviderRequest, settings: BounceSettings, deps: ProviderDeps): Promise<ProviderOutcome>;
+export type SettingField = SecretField | TextField | StringListField | BooleanField;
+
+interface FieldBase {
+  /** The key inside the provider's settings, e.g. `signing_key`: snake_case, as in the API. */
+  key: string;
+  /** Shown in the console, the OpenAPI schema and the docs. */
+  description: string;
+}
+
+export interface SecretField extends FieldBase {
+  kind: 'secret';
+  /** Not required while enabled (e.g. one of two ways to authenticate; the provider checks the pair). */
+  optional?: boolean;
+  /** Longest value accepted (default 4000). */
+  maxLength?: number;
+  /** Stored without surrounding whitespace (a pasted key). */
+  trim?: boolean;
+  check?: (value: string) => string | null;
+}
+
+export interface TextField extends FieldBase {
+  kind: 'text';
+  optional?: boolean;
+  /** Longest value accepted (default 1000). */
+  maxLength?: number;
+  trim?: boolean;
+  check?: (value: string) => string | null;
+}
+
+export interface StringListField extends FieldBase {
+  kind: 'string-list';
+  default: readonly string[];
+  /** Most entries accepted (default 20). */
+  maxItems?: number;
+  /** Checks one entry: returns what is wrong with it, or null. */
+  item?: (value: string) => string | null;
+  /** What every entry must match (also published in the OpenAPI schema). */
+  itemPattern?: RegExp;
+}
+
+export interface BooleanField extends FieldBase {
+  kind: 'boolean';
+  default: boolean;
+}
+
+/** The value type of one setting. */
+export type SettingValue<F extends SettingField> = F extends { kind: 'string-list' }
+  ? string[]
+  : F extends { kind: 'boolean' }
+    ? boolean
+    : string;
+
+/** A provider's settings slice: `enabled` plus one value per descriptor. */
+export type ProviderConfig<F extends readonly SettingField[] = readonly SettingField[]> = {
+  enabled: boolean;
+} & { [K in F[number] as K['key']]: SettingValue<K> };
+
+/**
+ * One provider: verifies the request with its own scheme and maps it to bounces. Throws
+ * UnauthenticatedError (401) for a failed verification (a blank secret never admits a request),
+ * ForbiddenError (403) for an SNS topic not allowed, ValidationError (400) for a malformed payload.
+ * Never records anything itself: the ingestion use case does (`core/ingestion/ingest-provider-request`).
+ */
+export interface Provider<
+  N extends string = string,
+  F extends readonly SettingField[] = readonly SettingField[],
+> {
+  /** The route segment (`/webhooks/service/<name>`) and the settings key. */
+  readonly name: N;
+  /** Shown in the console and docs. */
+  readonly title: string;
+  readonly settings: F;
+  /**
+   * Verify before the enabled checks: SES confirms a verified SubscriptionConfirmation even while
+   * processing is disabled, so a subscription made at deploy time does not expire unconfirmed.
+   */
+  readonly verifiesBeforeEnabledCheck: boolean;
+  /**
+   * Rules across fields of the slice (e.g. "one of token or username/password", "a topic while
+   * enabled"), run after each field is valid; returns the field at fault and what is wrong, or null.
+   */
+  checkSettings?(config: ProviderConfig<F>): { field: string; message: string } | null;
+  // Method syntax on purpose: a provider typed by its own slice still fits the registry's list.
+  handle(request: ProviderRequest, config: ProviderConfig<F>, deps: ProviderDeps): Promise<ProviderOutcome>;
+}
+
+/** Any provider, as the registry and the use cases see it. */
+export type AnyProvider = Provider<string, readonly SettingField[]>;
+
+/**
+ * Declares a provider with its slice type inferred from its descriptors (so `handle` and
+ * `checkSettings` get `config.signing_key` typed), e.g. `export const x = defineProvider({...})`.
+ */
+export function defineProvider<const N extends string, const F extends readonly SettingField[]>(
+  provider: Provider<N, F>,
+): Provider<N, F> {
+  return provider;
 }
 
 /** `X-Stmails-Campaign` / `X-Stmails-Subscriber` values (DESIGN §6): used only when they are UUIDs. */

@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { BounceInput } from '../bounces/bounce.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
-import type { Provider, ProviderOutcome, ProviderRequest } from './provider.js';
+import { defineProvider, type ProviderOutcome, type ProviderRequest } from './provider.js';
 import { mapSendgridEvent } from './sendgrid-mapping.js';
 
 const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
@@ -76,15 +76,41 @@ function parseBatch(rawBody: Buffer): unknown[] {
   return body;
 }
 
+/** SendGrid's verification key: base64 DER (SPKI) of an EC P-256 public key, or the same as PEM. */
+export function isSendgridKey(key: string): boolean {
+  try {
+    const pem = key.includes('BEGIN')
+      ? key
+      : `-----BEGIN PUBLIC KEY-----\n${key.replace(/\s+/g, '')}\n-----END PUBLIC KEY-----\n`;
+    const parsed = createPublicKey(pem);
+    return parsed.asymmetricKeyType === 'ec' && parsed.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * SendGrid's signed Event Webhook (DESIGN §6). Replays inside the 25 h window verify, and are stopped
  * by each event's key (`sendgrid:` + sg_event_id), which the recording layer stores once.
  */
-export const sendgridProvider: Provider = {
+export const sendgridProvider = defineProvider({
   name: 'sendgrid',
+  title: 'SendGrid',
+  settings: [
+    {
+      key: 'key',
+      kind: 'secret',
+      trim: true,
+      description: 'Verification key of the signed Event Webhook (base64, as SendGrid shows it, or PEM)',
+      check: (key) =>
+        isSendgridKey(key)
+          ? null
+          : 'must be an EC P-256 public key (the base64 verification key SendGrid shows)',
+    },
+  ],
   verifiesBeforeEnabledCheck: false,
-  async handle(request, settings, deps): Promise<ProviderOutcome> {
-    verifySignature(request, settings.sendgrid.key, deps.clock.now());
+  async handle(request, config, deps): Promise<ProviderOutcome> {
+    verifySignature(request, config.key, deps.clock.now());
     const bounces: BounceInput[] = [];
     let ignored = 0;
     let skipped = 0;
@@ -96,4 +122,4 @@ export const sendgridProvider: Provider = {
     }
     return { kind: 'events', bounces, ignored, skipped };
   },
-};
+});

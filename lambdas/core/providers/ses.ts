@@ -1,6 +1,12 @@
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
-import type { BounceSettings } from '../settings/settings.js';
-import type { Provider, ProviderDeps, ProviderOutcome, ProviderRequest } from './provider.js';
+import {
+  defineProvider,
+  type ProviderConfig,
+  type ProviderDeps,
+  type ProviderOutcome,
+  type ProviderRequest,
+  type SettingField,
+} from './provider.js';
 import { mapSesMessage } from './ses-mapping.js';
 import {
   checkSubscribeUrl,
@@ -17,9 +23,32 @@ import {
  * believed until the signature verifies.
  */
 
-async function verify(message: SnsMessage, settings: BounceSettings, deps: ProviderDeps): Promise<void> {
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+const SETTINGS = [
+  {
+    key: 'topic_arns',
+    kind: 'string-list',
+    default: [],
+    maxItems: 20,
+    description:
+      'SNS topics whose messages are accepted (any AWS account can point a validly signed topic here)',
+    itemPattern: TOPIC_ARN,
+    item: (arn) => (TOPIC_ARN.test(arn) ? null : 'must be an SNS topic ARN'),
+  },
+  {
+    key: 'auto_confirm',
+    kind: 'boolean',
+    default: true,
+    description: 'Confirm SNS subscriptions of allowed topics automatically',
+  },
+] as const satisfies readonly SettingField[];
+
+type SesConfig = ProviderConfig<typeof SETTINGS>;
+
+async function verify(message: SnsMessage, settings: SesConfig, deps: ProviderDeps): Promise<void> {
   // Both checked before the fetch, so an unverified message cannot make us request anything.
-  if (!settings.ses.topic_arns.includes(message.TopicArn))
+  if (!settings.topic_arns.includes(message.TopicArn))
     throw new ForbiddenError(`SNS topic ${message.TopicArn} is not allowed (settings: ses.topic_arns)`);
   if (!isSigningCertUrl(message.SigningCertURL, message.TopicArn))
     throw new UnauthenticatedError(
@@ -29,9 +58,9 @@ async function verify(message: SnsMessage, settings: BounceSettings, deps: Provi
   verifySnsSignature(message, pem, deps.clock.now());
 }
 
-function confirmation(message: SnsMessage, settings: BounceSettings): ProviderOutcome {
+function confirmation(message: SnsMessage, settings: SesConfig): ProviderOutcome {
   const subscribeUrl = checkSubscribeUrl(message.SubscribeURL, message.TopicArn);
-  if (!settings.ses.auto_confirm) {
+  if (!settings.auto_confirm) {
     return {
       kind: 'ack',
       note:
@@ -42,17 +71,23 @@ function confirmation(message: SnsMessage, settings: BounceSettings): ProviderOu
   return { kind: 'confirm', subscribeUrl, topicArn: message.TopicArn };
 }
 
-export const sesProvider: Provider = {
+export const sesProvider = defineProvider({
   name: 'ses',
+  title: 'Amazon SES (SNS over HTTPS)',
+  settings: SETTINGS,
   // A verified SubscriptionConfirmation is confirmed even while processing is off, so a subscription
   // made at deploy time does not expire unconfirmed (it records nothing).
   verifiesBeforeEnabledCheck: true,
 
-  async handle(
-    request: ProviderRequest,
-    settings: BounceSettings,
-    deps: ProviderDeps,
-  ): Promise<ProviderOutcome> {
+  checkSettings(config) {
+    return config.enabled && config.topic_arns.length === 0
+      ? {
+          field: 'topic_arns',
+          message: 'needs at least one topic ARN while ses.enabled (only allowed topics count)',
+        }
+      : null;
+  },
+  async handle(request: ProviderRequest, settings: SesConfig, deps: ProviderDeps): Promise<ProviderOutcome> {
     const message = parseSnsMessage(request.rawBody, request.headers);
     await verify(message, settings, deps);
     switch (message.Type) {
@@ -68,4 +103,4 @@ export const sesProvider: Provider = {
         };
     }
   },
-};
+});

@@ -1,5 +1,8 @@
 import { outboundSecretFields } from '../outbound/outbound-settings.js';
+import type { AnyProvider } from '../providers/provider.js';
+import { PROVIDERS } from '../providers/registry.js';
 import { isMaskedOrBlank, MASK } from './masked.js';
+import { providerSecretPaths } from './provider-settings.js';
 import type { BounceSettings } from './settings.js';
 import { listItems, listName, SETTINGS_LISTS, secretAt, setSecretAt } from './settings-lists.js';
 
@@ -24,30 +27,24 @@ interface SecretField {
   write(s: BounceSettings, value: string): void;
 }
 
+/** A provider's slice, created if the settings predate the provider. */
+function slice(s: BounceSettings, provider: string): Record<string, unknown> {
+  const slices = s as unknown as Record<string, Record<string, unknown>>;
+  slices[provider] ??= {};
+  return slices[provider];
+}
+
 /** The secret fields of the settings, each with its key in the secret store. */
-function secretFields(s: BounceSettings): SecretField[] {
+function secretFields(s: BounceSettings, providers: readonly AnyProvider[]): SecretField[] {
   return [
-    {
-      key: 'sendgrid.key',
-      read: (x) => x.sendgrid.key,
-      write: (x, v) => {
-        x.sendgrid.key = v;
+    // Each provider's `secret` fields, keyed `<provider>.<field>` (e.g. `sendgrid.key`).
+    ...providerSecretPaths(providers).map(({ provider, field, key }) => ({
+      key,
+      read: (x: BounceSettings) => String(slice(x, provider)[field] ?? ''),
+      write: (x: BounceSettings, v: string) => {
+        slice(x, provider)[field] = v;
       },
-    },
-    {
-      key: 'postmark.password',
-      read: (x) => x.postmark.password,
-      write: (x, v) => {
-        x.postmark.password = v;
-      },
-    },
-    {
-      key: 'forwardemail.key',
-      read: (x) => x.forwardemail.key,
-      write: (x, v) => {
-        x.forwardemail.key = v;
-      },
-    },
+    })),
     // Per item of each list, keyed by the item's uuid and the secret's path in it (a mailbox's
     // `password`, `oauth2.client_secret`, `oauth2.refresh_token`): an item removed from its list takes
     // its secrets with it, since the secret store is written whole.
@@ -70,10 +67,13 @@ export function oauth2SecretKey(uuid: string, name: 'client_secret' | 'refresh_t
 }
 
 /** Splits settings into what may be stored in DynamoDB (secrets blanked) and the secrets. */
-export function splitSecrets(settings: BounceSettings): { plain: BounceSettings; secrets: SecretValues } {
+export function splitSecrets(
+  settings: BounceSettings,
+  providers: readonly AnyProvider[] = PROVIDERS,
+): { plain: BounceSettings; secrets: SecretValues } {
   const plain = structuredClone(settings);
   const secrets: SecretValues = {};
-  for (const field of secretFields(plain)) {
+  for (const field of secretFields(plain, providers)) {
     const value = field.read(plain);
     if (value) secrets[field.key] = value;
     field.write(plain, '');
@@ -81,23 +81,34 @@ export function splitSecrets(settings: BounceSettings): { plain: BounceSettings;
   return { plain, secrets };
 }
 
-export function joinSecrets(plain: BounceSettings, secrets: SecretValues): BounceSettings {
+export function joinSecrets(
+  plain: BounceSettings,
+  secrets: SecretValues,
+  providers: readonly AnyProvider[] = PROVIDERS,
+): BounceSettings {
   const full = structuredClone(plain);
-  for (const field of secretFields(full)) field.write(full, secrets[field.key] ?? '');
+  for (const field of secretFields(full, providers)) field.write(full, secrets[field.key] ?? '');
   return full;
 }
 
 /** Settings as shown to API users: every set secret masked, unset ones blank. */
-export function maskSecrets(settings: BounceSettings): BounceSettings {
+export function maskSecrets(
+  settings: BounceSettings,
+  providers: readonly AnyProvider[] = PROVIDERS,
+): BounceSettings {
   const masked = structuredClone(settings);
-  for (const field of secretFields(masked)) field.write(masked, field.read(masked) ? MASK : '');
+  for (const field of secretFields(masked, providers)) field.write(masked, field.read(masked) ? MASK : '');
   return masked;
 }
 
 /** Restores the stored secret wherever the new settings carry a blank or masked one. */
-export function keepUnchangedSecrets(next: BounceSettings, stored: SecretValues): BounceSettings {
+export function keepUnchangedSecrets(
+  next: BounceSettings,
+  stored: SecretValues,
+  providers: readonly AnyProvider[] = PROVIDERS,
+): BounceSettings {
   const out = structuredClone(next);
-  for (const field of secretFields(out)) {
+  for (const field of secretFields(out, providers)) {
     if (isMaskedOrBlank(field.read(out))) field.write(out, stored[field.key] ?? '');
   }
   return out;

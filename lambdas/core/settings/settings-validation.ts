@@ -1,13 +1,16 @@
-import { createPublicKey } from 'node:crypto';
 import { ValidationError } from '../errors.js';
 import { validateOutbound } from '../outbound/outbound-settings.js';
+import type { AnyProvider } from '../providers/provider.js';
+import { PROVIDERS, type ProviderSettings } from '../providers/registry.js';
 import { isLdhLabel } from '../subscribers/email.js';
 import { isUuid } from '../uuid.js';
+import { validateProviders } from './provider-settings.js';
 import { ACTIONS, type BounceSettings, type MailboxSettings } from './settings.js';
+
+export { isSendgridKey } from '../providers/sendgrid.js';
 
 type Obj = Record<string, unknown>;
 
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 const MAX_MAILBOXES = 20;
 
@@ -51,29 +54,12 @@ function oneOf<T extends string>(o: Obj, key: string, path: string, values: read
   return v as T;
 }
 
-function isBlank(value: string): boolean {
-  return value.trim() === '';
-}
-
 /** Go-style duration ("15m", "1h30m") in seconds; listmonk's scan_interval format. */
 export function durationSeconds(value: string): number | null {
   const m = DURATION.exec(value);
   if (!m || value === '') return null;
   const part = (s: string | undefined) => (s ? Number(s.slice(0, -1)) : 0);
   return part(m[1]) * 3600 + part(m[2]) * 60 + part(m[3]);
-}
-
-/** SendGrid's verification key: base64 DER (SPKI) of an EC P-256 public key, or the same as PEM. */
-export function isSendgridKey(key: string): boolean {
-  try {
-    const pem = key.includes('BEGIN')
-      ? key
-      : `-----BEGIN PUBLIC KEY-----\n${key.replace(/\s+/g, '')}\n-----END PUBLIC KEY-----\n`;
-    const parsed = createPublicKey(pem);
-    return parsed.asymmetricKeyType === 'ec' && parsed.asymmetricKeyDetails?.namedCurve === 'prime256v1';
-  } catch {
-    return false;
-  }
 }
 
 function mailbox(raw: unknown, path: string): MailboxSettings {
@@ -231,17 +217,21 @@ function checkMailboxRules(m: MailboxSettings, path: string): void {
   }
 }
 
-/** Checks a whole settings document (DESIGN §5), naming the first field at fault by its path. */
-export function validateSettings(raw: unknown): BounceSettings {
+/**
+ * Checks a whole settings document (DESIGN §5), naming the first field at fault by its path. The
+ * providers' slices are checked from their descriptors (`providers`: the registry's, unless a test
+ * passes its own).
+ */
+export function validateSettings(
+  raw: unknown,
+  providers: readonly AnyProvider[] = PROVIDERS,
+): BounceSettings {
   const s = obj(raw, 'settings');
   only(s, '', [
     'enabled',
     'webhooks_enabled',
     'actions',
-    'ses',
-    'sendgrid',
-    'postmark',
-    'forwardemail',
+    ...providers.map((p) => p.name),
     'mailboxes',
     'outbound',
   ]);
@@ -257,20 +247,6 @@ export function validateSettings(raw: unknown): BounceSettings {
       window_days: int(r, 'window_days', p, 0, 3650),
     };
   };
-  const ses = obj(s.ses, 'ses');
-  only(ses, 'ses', ['enabled', 'topic_arns', 'auto_confirm']);
-  if (!Array.isArray(ses.topic_arns) || ses.topic_arns.length > 20)
-    throw new ValidationError('ses.topic_arns', 'must be a list of at most 20 topic ARNs');
-  ses.topic_arns.forEach((arn, i) => {
-    if (typeof arn !== 'string' || !TOPIC_ARN.test(arn))
-      throw new ValidationError(`ses.topic_arns[${i}]`, 'must be an SNS topic ARN');
-  });
-  const sendgrid = obj(s.sendgrid, 'sendgrid');
-  only(sendgrid, 'sendgrid', ['enabled', 'key']);
-  const postmark = obj(s.postmark, 'postmark');
-  only(postmark, 'postmark', ['enabled', 'username', 'password']);
-  const forwardemail = obj(s.forwardemail, 'forwardemail');
-  only(forwardemail, 'forwardemail', ['enabled', 'key']);
   if (!Array.isArray(s.mailboxes) || s.mailboxes.length > MAX_MAILBOXES) {
     throw new ValidationError('mailboxes', `must be a list of at most ${MAX_MAILBOXES} mailboxes`);
   }
@@ -278,48 +254,10 @@ export function validateSettings(raw: unknown): BounceSettings {
     enabled: bool(s, 'enabled', ''),
     webhooks_enabled: bool(s, 'webhooks_enabled', ''),
     actions: { soft: rule('soft'), hard: rule('hard'), complaint: rule('complaint') },
-    ses: {
-      enabled: bool(ses, 'enabled', 'ses.'),
-      topic_arns: ses.topic_arns as string[],
-      auto_confirm: bool(ses, 'auto_confirm', 'ses.'),
-    },
-    sendgrid: {
-      enabled: bool(sendgrid, 'enabled', 'sendgrid.'),
-      key: str(sendgrid, 'key', 'sendgrid.', 4000).trim(),
-    },
-    postmark: {
-      enabled: bool(postmark, 'enabled', 'postmark.'),
-      username: str(postmark, 'username', 'postmark.', 200),
-      password: str(postmark, 'password', 'postmark.', 1000),
-    },
-    forwardemail: {
-      enabled: bool(forwardemail, 'enabled', 'forwardemail.'),
-      key: str(forwardemail, 'key', 'forwardemail.', 1000),
-    },
+    ...(validateProviders(s, providers) as unknown as ProviderSettings),
     mailboxes: s.mailboxes.map((m, i) => mailbox(m, `mailboxes[${i}].`)),
     outbound: validateOutbound(s.outbound),
   };
-  if (out.ses.enabled && out.ses.topic_arns.length === 0) {
-    throw new ValidationError(
-      'ses.topic_arns',
-      'needs at least one topic ARN while ses.enabled (only allowed topics count)',
-    );
-  }
-  if (out.sendgrid.key && !isSendgridKey(out.sendgrid.key)) {
-    throw new ValidationError(
-      'sendgrid.key',
-      'must be an EC P-256 public key (the base64 verification key SendGrid shows)',
-    );
-  }
-  // A secret of only whitespace is no secret: it must not switch a provider on (DESIGN §9).
-  if (out.sendgrid.enabled && isBlank(out.sendgrid.key))
-    throw new ValidationError('sendgrid.key', 'is required (not blank) while sendgrid.enabled');
-  if (out.postmark.enabled && isBlank(out.postmark.username))
-    throw new ValidationError('postmark.username', 'is required (not blank) while postmark.enabled');
-  if (out.postmark.enabled && isBlank(out.postmark.password))
-    throw new ValidationError('postmark.password', 'is required (not blank) while postmark.enabled');
-  if (out.forwardemail.enabled && isBlank(out.forwardemail.key))
-    throw new ValidationError('forwardemail.key', 'is required (not blank) while forwardemail.enabled');
   const uuids = new Set<string>();
   out.mailboxes.forEach((m, i) => {
     if (uuids.has(m.uuid)) throw new ValidationError(`mailboxes[${i}].uuid`, 'appears twice');

@@ -1,6 +1,9 @@
 import type { BounceType } from '../bounces/bounce.js';
 import { withMailboxDefaults } from '../mailbox/mailbox-defaults.js';
 import { defaultOutbound, type OutboundSettings } from '../outbound/outbound-settings.js';
+import type { AnyProvider } from '../providers/provider.js';
+import { PROVIDERS, type ProviderSettings } from '../providers/registry.js';
+import { providerDefaults } from './provider-settings.js';
 
 export const ACTIONS = ['none', 'unsubscribe', 'blocklist', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -48,22 +51,22 @@ export interface MailboxSettings {
   max_per_scan: number;
 }
 
-/** Bounce settings (DESIGN §5). Secret fields hold values only inside the service, never in DynamoDB. */
-export interface BounceSettings {
+/**
+ * Bounce settings (DESIGN §5). Secret fields hold values only inside the service, never in DynamoDB.
+ * Each provider's slice (`ses`, `sendgrid`, ...) follows from its module's descriptors.
+ */
+export interface BounceSettings extends ProviderSettings {
   enabled: boolean;
   webhooks_enabled: boolean;
   actions: Record<BounceType, ActionRule>;
-  ses: { enabled: boolean; topic_arns: string[]; auto_confirm: boolean };
-  sendgrid: { enabled: boolean; key: string };
-  postmark: { enabled: boolean; username: string; password: string };
-  forwardemail: { enabled: boolean; key: string };
   mailboxes: MailboxSettings[];
   outbound: OutboundSettings;
 }
 
-/** listmonk's defaults: processing off until an operator turns it on. */
-export function defaultSettings(): BounceSettings {
+/** listmonk's defaults: processing off until an operator turns it on; every provider off. */
+export function defaultSettings(providers: readonly AnyProvider[] = PROVIDERS): BounceSettings {
   return {
+    ...(providerDefaults(providers) as unknown as ProviderSettings),
     enabled: false,
     webhooks_enabled: false,
     actions: {
@@ -71,10 +74,6 @@ export function defaultSettings(): BounceSettings {
       hard: { count: 1, action: 'blocklist', window_days: 0 },
       complaint: { count: 1, action: 'blocklist', window_days: 0 },
     },
-    ses: { enabled: false, topic_arns: [], auto_confirm: true },
-    sendgrid: { enabled: false, key: '' },
-    postmark: { enabled: false, username: '', password: '' },
-    forwardemail: { enabled: false, key: '' },
     mailboxes: [],
     outbound: defaultOutbound(),
   };

@@ -1,7 +1,7 @@
 import type { HttpHandler } from '../http/types.js';
-import document from './openapi.json' with { type: 'json' };
+import { openApiDocument } from './openapi-document.js';
 
-const body = JSON.stringify(document);
+const body = JSON.stringify(openApiDocument());
 
 /** `GET /api/openapi.json`: public, holds no data. */
 export function openApiRoute(): HttpHandler {

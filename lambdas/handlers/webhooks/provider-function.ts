@@ -1,6 +1,6 @@
 import { HttpsCertificateLoader } from '../../adapters/https-certificate-loader.js';
 import { SnsSubscriptionConfirmer } from '../../adapters/sns-subscription-confirmer.js';
-import type { Provider } from '../../core/providers/provider.js';
+import type { AnyProvider } from '../../core/providers/provider.js';
 import { awsDeps } from '../deps.js';
 import { httpFunction, lazy } from '../http/http-function.js';
 import { logger } from '../logger.js';
@@ -11,12 +11,16 @@ export function providerAdapters(): Pick<ProviderWebhookDeps, 'certificates' | '
   return { certificates: new HttpsCertificateLoader(), confirmer: new SnsSubscriptionConfirmer() };
 }
 
-/** The Lambda handler of one provider's webhook: one function per provider (DESIGN §2). */
-export function providerFunction(provider: Provider) {
+/**
+ * The Lambda handler of one provider's webhook: one function per provider (DESIGN §2). The provider
+ * is resolved at the first request, with the rest of the dependencies.
+ */
+export function providerFunction(provider: AnyProvider | (() => AnyProvider)) {
   return httpFunction(
     lazy(() => {
       const deps = awsDeps();
-      return createProviderWebhookHandler(provider, { ...deps, ...providerAdapters(), logger });
+      const resolved = typeof provider === 'function' ? provider() : provider;
+      return createProviderWebhookHandler(resolved, { ...deps, ...providerAdapters(), logger });
     }),
     logger,
   );

@@ -34,7 +34,7 @@ function settings(key = KEY): BounceSettings {
 }
 
 async function handle(request: ProviderRequest, s = settings()): Promise<ProviderOutcome> {
-  return forwardemailProvider.handle(request, s, {
+  return forwardemailProvider.handle(request, s.forwardemail, {
     clock: new FakeClock(),
     certificates: { load: async () => '' },
   });

@@ -36,10 +36,14 @@ async function handle(
   s = settings(),
 ): Promise<ProviderOutcome> {
   const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return postmarkProvider.handle({ rawBody, headers: { authorization: authorization ?? undefined } }, s, {
-    clock: new FakeClock(),
-    certificates: { load: async () => '' },
-  });
+  return postmarkProvider.handle(
+    { rawBody, headers: { authorization: authorization ?? undefined } },
+    s.postmark,
+    {
+      clock: new FakeClock(),
+      certificates: { load: async () => '' },
+    },
+  );
 }
 
 const IGNORED = { kind: 'events', bounces: [], ignored: 1, skipped: 0 };

@@ -46,7 +46,7 @@ function settings(key = KEY.base64): BounceSettings {
 }
 
 async function handle(request: ProviderRequest, s = settings()): Promise<ProviderOutcome> {
-  return sendgridProvider.handle(request, s, {
+  return sendgridProvider.handle(request, s.sendgrid, {
     clock: new FakeClock(NOW),
     certificates: { load: async () => '' },
   });

@@ -31,7 +31,7 @@ function bounceWith(change: Json, name = 'notification-bounce-permanent-dsn'): J
 async function outcome(message: unknown): Promise<Extract<ProviderOutcome, { kind: 'events' }>> {
   const settings = defaultSettings();
   settings.ses = { enabled: true, topic_arns: [TEST_TOPIC_ARN], auto_confirm: true };
-  const result = await sesProvider.handle(snsRequest(notification(message)), settings, {
+  const result = await sesProvider.handle(snsRequest(notification(message)), settings.ses, {
     clock: new FakeClock(new Date('2027-01-15T12:00:00.000Z')),
     certificates: new FakeCertificateLoader(),
   });

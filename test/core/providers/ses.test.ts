@@ -45,7 +45,7 @@ function handle(
   request: ProviderRequest,
   options: { settings?: BounceSettings; certificates?: CertificateLoader; now?: string } = {},
 ) {
-  return sesProvider.handle(request, options.settings ?? settings(), {
+  return sesProvider.handle(request, (options.settings ?? settings()).ses, {
     clock: new FakeClock(new Date(options.now ?? '2027-01-15T12:00:00.000Z')),
     certificates: options.certificates ?? new FakeCertificateLoader(),
   });

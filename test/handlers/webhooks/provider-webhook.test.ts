@@ -39,6 +39,8 @@ describe('provider webhook handler', () => {
     outcome = { kind: 'events', bounces: [bounce(1), bounce(2)], ignored: 3, skipped: 1 };
     const provider: Provider = {
       name: 'sendgrid',
+      title: 'SendGrid',
+      settings: [],
       get verifiesBeforeEnabledCheck() {
         return verifiesFirst;
       },
