@@ -8,12 +8,7 @@ import { normaliseEmail } from '../subscribers/email.js';
 import { correlate } from './correlation.js';
 import type { MappingRow } from './mapping-row.js';
 import { asObject, compactMeta, epochSeconds, type Json, parseJsonObject, text } from './payload-fields.js';
-import type { ProviderDeps, ProviderOutcome, ProviderRequest } from './provider.js';
-
-export interface MailgunConfig {
-  enabled: boolean;
-  signing_key: string;
-}
+import { defineProvider, type ProviderOutcome } from './provider.js';
 
 const MAX_DIAGNOSTIC = 1000;
 const IGNORED: ProviderOutcome = { kind: 'events', bounces: [], ignored: 1, skipped: 0 };
@@ -151,16 +146,14 @@ function toBounce(
  * Mailgun's reason, then the SMTP answer; a temporary one is a deferral Mailgun retries itself, so
  * nothing is recorded (DESIGN §9).
  */
-export const mailgunProvider = {
+export const mailgunProvider = defineProvider({
   name: 'mailgun',
   title: 'Mailgun',
-  settings: [{ key: 'signing_key', kind: 'secret', description: 'Mailgun HTTP webhook signing key' }],
+  settings: [
+    { key: 'signing_key', kind: 'secret', trim: true, description: 'Mailgun HTTP webhook signing key' },
+  ],
   verifiesBeforeEnabledCheck: false,
-  async handle(
-    request: ProviderRequest,
-    config: MailgunConfig,
-    _deps: ProviderDeps,
-  ): Promise<ProviderOutcome> {
+  async handle(request, config): Promise<ProviderOutcome> {
     // Blank after trimming is no secret: an HMAC under a known key proves nothing (DESIGN §9).
     if (!config.signing_key.trim()) throw new UnauthenticatedError('mailgun.signing_key is not configured');
     const body = parseJsonObject(request.rawBody, 'a Mailgun webhook with signature and event-data');
@@ -177,4 +170,4 @@ export const mailgunProvider = {
     if (!eventId) throw new ValidationError('event-data.id', 'is required');
     return { kind: 'events', bounces: [toBounce(event, mapped, token, eventId)], ignored: 0, skipped: 0 };
   },
-} as const;
+});

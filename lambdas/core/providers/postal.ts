@@ -7,12 +7,7 @@ import { normaliseEmail } from '../subscribers/email.js';
 import { correlate } from './correlation.js';
 import type { MappingRow } from './mapping-row.js';
 import { asObject, compactMeta, epochSeconds, type Json, parseJsonObject, text } from './payload-fields.js';
-import type { ProviderDeps, ProviderOutcome, ProviderRequest } from './provider.js';
-
-export interface PostalConfig {
-  enabled: boolean;
-  public_key: string;
-}
+import { defineProvider, type ProviderOutcome, type ProviderRequest } from './provider.js';
 
 const SIGNATURE_256 = 'x-postal-signature-256';
 const SIGNATURE_SHA1 = 'x-postal-signature';
@@ -153,22 +148,20 @@ function toBounce(
  * a bounce; a message that came back to the return path afterwards (MessageBounced) is recorded as
  * soft `unknown`: Postal does not read it, and delay notices and auto-replies come back the same way.
  */
-export const postalProvider = {
+export const postalProvider = defineProvider({
   name: 'postal',
   title: 'Postal',
   settings: [
     {
       key: 'public_key',
       kind: 'secret',
+      trim: true,
+      maxLength: 10_000,
       description: "Postal server's webhook public key (PEM, base64 DER or the DKIM-style record)",
     },
   ],
   verifiesBeforeEnabledCheck: false,
-  async handle(
-    request: ProviderRequest,
-    config: PostalConfig,
-    _deps: ProviderDeps,
-  ): Promise<ProviderOutcome> {
+  async handle(request, config): Promise<ProviderOutcome> {
     // Blank after trimming is no key: nothing may be admitted without one (DESIGN §9).
     if (!config.public_key.trim()) throw new UnauthenticatedError('postal.public_key is not configured');
     verify(request, config.public_key.trim());
@@ -209,4 +202,4 @@ export const postalProvider = {
     }
     return IGNORED;
   },
-} as const;
+});

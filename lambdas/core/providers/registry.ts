@@ -1,6 +1,9 @@
 import { forwardemailProvider } from './forwardemail.js';
+import { mailgunProvider } from './mailgun.js';
+import { postalProvider } from './postal.js';
 import { postmarkProvider } from './postmark.js';
 import type { AnyProvider, ProviderConfig } from './provider.js';
+import { resendProvider } from './resend.js';
 import { sendgridProvider } from './sendgrid.js';
 import { sesProvider } from './ses.js';
 
@@ -14,6 +17,9 @@ export const PROVIDERS = [
   sendgridProvider,
   postmarkProvider,
   forwardemailProvider,
+  mailgunProvider,
+  resendProvider,
+  postalProvider,
 ] as const satisfies readonly AnyProvider[];
 
 type Registered = (typeof PROVIDERS)[number];

@@ -9,14 +9,14 @@ import { parseTimestamp } from '../timestamp.js';
 import { correlate } from './correlation.js';
 import type { MappingRow } from './mapping-row.js';
 import { asObject, compactMeta, type Json, parseJsonObject, text } from './payload-fields.js';
-import type { ProviderDeps, ProviderOutcome, ProviderRequest } from './provider.js';
-import { CAMPAIGN_HEADER, SUBSCRIBER_HEADER } from './provider.js';
+import {
+  CAMPAIGN_HEADER,
+  defineProvider,
+  type ProviderOutcome,
+  type ProviderRequest,
+  SUBSCRIBER_HEADER,
+} from './provider.js';
 import { classifySesBounce } from './ses-mapping.js';
-
-export interface ResendConfig {
-  enabled: boolean;
-  secret: string;
-}
 
 /** Svix's (and Standard Webhooks') tolerance, either side of now. */
 const TOLERANCE_S = 5 * 60;
@@ -207,12 +207,14 @@ function recipient(data: Json): string | undefined {
  * and subtype (Resend sends through SES) and is mapped as SES's; `email.complained` is a complaint;
  * a delay is a deferral Resend retries (DESIGN §9).
  */
-export const resendProvider = {
+export const resendProvider = defineProvider({
   name: 'resend',
   title: 'Resend',
-  settings: [{ key: 'secret', kind: 'secret', description: 'Resend webhook signing secret (whsec_...)' }],
+  settings: [
+    { key: 'secret', kind: 'secret', trim: true, description: 'Resend webhook signing secret (whsec_...)' },
+  ],
   verifiesBeforeEnabledCheck: false,
-  async handle(request: ProviderRequest, config: ResendConfig, deps: ProviderDeps): Promise<ProviderOutcome> {
+  async handle(request, config, deps): Promise<ProviderOutcome> {
     // Blank after trimming is no secret (DESIGN §9).
     if (!config.secret.trim()) throw new UnauthenticatedError('resend.secret is not configured');
     const svixId = verify(request, config.secret.trim(), deps.clock.now());
@@ -225,4 +227,4 @@ export const resendProvider = {
     if (!email) return SKIPPED;
     return { kind: 'events', bounces: [toBounce(body, data, email, svixId)], ignored: 0, skipped: 0 };
   },
-} as const;
+});
