@@ -20,6 +20,7 @@ import type { HttpEvent, HttpResult } from '../../lambdas/handlers/http/types.js
 import { createProviderWebhookHandler } from '../../lambdas/handlers/webhooks/provider-webhook.js';
 import { notification, TEST_CERT_PEM, TEST_TOPIC_ARN } from '../../test/support/sns-signer.js';
 import { webhookEvent } from './events.js';
+import { SIGNED_SETTINGS, signedBuilders } from './providers-signed.js';
 import { silenceHandlerLogs } from './silence.js';
 import { formatCount, formatMs, summarise, table } from './stats.js';
 import { type TimedRequests, timeRequests } from './timed-requests.js';
@@ -68,6 +69,7 @@ function settings(): BounceSettings {
       sendgrid: { enabled: true, key: SENDGRID.base64 },
       postmark: { enabled: true, username: POSTMARK_USER, password: POSTMARK_PASSWORD },
       forwardemail: { enabled: true, key: FORWARDEMAIL_KEY },
+      ...SIGNED_SETTINGS,
     },
     undefined,
   );
@@ -145,6 +147,7 @@ const BUILD: Partial<Record<string, Build>> = {
     const signature = createHmac('sha256', FORWARDEMAIL_KEY).update(rawBody).digest('hex');
     return { rawBody, headers: { 'content-type': 'application/json', 'x-webhook-signature': signature } };
   },
+  ...signedBuilders(NOW_S),
 };
 
 const PROVIDERS: readonly AnyProvider[] = REGISTRY.filter((p) => BUILD[p.name]);
