@@ -4,7 +4,13 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { AuthMode } from '../lambdas/handlers/http/permission.js';
-import { FUNCTIONS, type FunctionName, type FunctionSpec, ROUTES, type Route } from '../lambdas/handlers/routes.js';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  type FunctionSpec,
+  ROUTES,
+  type Route,
+} from '../lambdas/handlers/routes.js';
 import { type ApiThrottle, BounceApi } from './api-construct.js';
 import { ApiAuth } from './auth-construct.js';
 import { type DeploySettings, deploySettingsJson } from './deploy-settings.js';

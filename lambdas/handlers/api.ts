@@ -9,7 +9,7 @@ import { mailboxTestRoute } from './api/mailbox-test-route.js';
 import { openApiRoute } from './api/openapi-route.js';
 import { listDeliveriesRoute, retryDeliveryRoute, schemasRoute } from './api/outbound-routes.js';
 import { scanRoute } from './api/scan-route.js';
-import { getSettingsRoute, putSettingsRoute } from './api/settings-routes.js';
+import { getSettingsRoute, putSettingsRoute, settingsSchemaRoute } from './api/settings-routes.js';
 import { statsRoute } from './api/stats-route.js';
 import { listStuckRoute, releaseStuckRoute } from './api/stuck-routes.js';
 import {
@@ -59,6 +59,7 @@ export function createApiHandler(
     [routeKey('POST', '/api/subscribers/{uuid}/reenable')]: reenableSubscriberRoute(deps.record),
     [routeKey('GET', '/api/settings/bounce')]: getSettingsRoute(deps.settings),
     [routeKey('PUT', '/api/settings/bounce')]: putSettingsRoute(deps.settings),
+    [routeKey('GET', '/api/settings/schema')]: settingsSchemaRoute(),
     [routeKey('GET', '/api/openapi.json')]: openApiRoute(),
     [routeKey('GET', '/api/stats')]: statsRoute({
       stats: deps.record.stats ?? NO_STATS,

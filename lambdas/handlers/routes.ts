@@ -105,6 +105,7 @@ const API_ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:get' },
   { method: 'PUT', path: '/api/settings/bounce', fn: 'api', auth: 'api', permission: 'settings:manage' },
+  { method: 'GET', path: '/api/settings/schema', fn: 'api', auth: 'api', permission: 'settings:get' },
   { method: 'GET', path: '/api/openapi.json', fn: 'api', auth: 'public' },
   { method: 'GET', path: '/api/stats', fn: 'api', auth: 'api', permission: 'bounces:get' },
   {

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalService, startLocalService } from '../../bin/local/local-service.js';
 import { PERMISSIONS } from '../../lambdas/core/access/permissions.js';
+import { providerNamed } from '../../lambdas/core/providers/registry.js';
 import { ROUTES } from '../../lambdas/handlers/routes.js';
 
 const SAMPLE: Record<string, string> = {
@@ -45,6 +46,22 @@ describe('permission matrix (route table)', () => {
       expect(await forbidden.json()).toEqual({ message: `permission denied: ${route.permission}` });
       const anonymous = await fetch(url, { method: route.method, ...(body ? { body } : {}) });
       expect(anonymous.status).toBe(401);
+    });
+  }
+
+  // One per registry provider: no gateway auth; the provider's own switch answers (or, for one that
+  // verifies first, its own verification of this empty body).
+  for (const route of ROUTES.filter((r) => r.auth === 'public' && r.method === 'POST')) {
+    it(`${route.method} ${route.path} needs no API user and reaches its provider`, async () => {
+      const name = route.path.split('/').pop();
+      const res = await fetch(`${service.url}${route.path}`, { method: 'POST', body: '{}' });
+      const { message } = (await res.json()) as { message: string };
+      if (providerNamed(name ?? '')?.verifiesBeforeEnabledCheck) expect(res.status).toBe(401);
+      else
+        expect([res.status, message]).toEqual([
+          503,
+          `${name} webhooks (settings: ${name}.enabled) is disabled`,
+        ]);
     });
   }
 

@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalService, startLocalService } from '../../bin/local/local-service.js';
+import { PROVIDERS } from '../../lambdas/core/providers/registry.js';
 import { FakePop3Server, TEST_PASSWORD, TEST_USER } from '../support/fake-pop3-server.js';
 import { type Browser, launchChromium } from './chromium.js';
 
@@ -248,6 +249,35 @@ describe('console in a real headless Chromium', () => {
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('409');
     await page.getByRole('button', { name: /Reload settings/ }).click();
     await expect.poll(() => count.inputValue()).toBe('3');
+  });
+
+  it("renders one provider fieldset per registry provider from the API's schema, secrets as passwords", async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.locator('fieldset.provider').first().waitFor();
+    const shown = await page
+      .locator('fieldset.provider')
+      .evaluateAll((sets) => sets.map((s) => s.getAttribute('data-provider')));
+    expect(shown).toEqual(PROVIDERS.map((p) => p.name));
+    for (const provider of PROVIDERS) {
+      await expect
+        .poll(() => page.locator(`fieldset[data-provider="${provider.name}"] legend`).textContent())
+        .toBe(provider.title);
+      for (const field of provider.settings) {
+        const input = page.locator(`#s-${provider.name}_${field.key}`);
+        if (field.kind === 'secret') expect(await input.getAttribute('type'), field.key).toBe('password');
+        if (field.kind === 'string-list')
+          expect(await input.evaluate((e) => e.tagName), field.key).toBe('TEXTAREA');
+        if (field.kind === 'boolean') expect(await input.getAttribute('type'), field.key).toBe('checkbox');
+      }
+    }
+    // A provider's field error lands beside its field, as the service names it.
+    await page.locator('#s-forwardemail_enabled').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(() => page.locator('#s-forwardemail_key-error').textContent())
+      .toContain('is required (not blank) while forwardemail.enabled');
+    await shot('settings-providers');
   });
 
   it('tests a mailbox connection and scans it', async () => {

@@ -576,6 +576,7 @@ describe('real responses match the OpenAPI document', () => {
   const DELETE_SUB_BOUNCES = ['DELETE', '/api/subscribers/{uuid}/bounces'] as const;
   const GET_SETTINGS = ['GET', '/api/settings/bounce'] as const;
   const PUT_SETTINGS = ['PUT', '/api/settings/bounce'] as const;
+  const SETTINGS_SCHEMA = ['GET', '/api/settings/schema'] as const;
   const OPENAPI = ['GET', '/api/openapi.json'] as const;
   const SCAN = ['POST', '/api/mailboxes/{uuid}/scan'] as const;
   const STUCK = ['GET', '/api/mailboxes/{uuid}/stuck'] as const;
@@ -903,6 +904,17 @@ describe('real responses match the OpenAPI document', () => {
     ),
     c(SUB_BOUNCES, 500, 'answers a storage failure', () =>
       down.call({ resource: '/api/subscribers/{uuid}/bounces', pathParameters: { uuid: ANN } }),
+    ),
+
+    // GET /api/settings/schema
+    c(SETTINGS_SCHEMA, 200, "describes every registry provider's settings", () =>
+      call({ resource: '/api/settings/schema' }),
+    ),
+    c(SETTINGS_SCHEMA, 401, 'refuses a request without a user', () =>
+      call({ resource: '/api/settings/schema', permissions: null }),
+    ),
+    c(SETTINGS_SCHEMA, 403, 'refuses a user without the permission', () =>
+      call({ resource: '/api/settings/schema', permissions: ['settings:manage'] }),
     ),
 
     // GET /api/settings/bounce

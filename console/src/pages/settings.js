@@ -4,7 +4,8 @@ import { html } from '../html.js';
 import { Problem, useLoad } from '../ui.js';
 
 const MASK = '••••••••';
-const SECRET_KEYS = new Set(['key', 'password']);
+/** Secrets outside the providers (whose fields say their own kind): a mailbox's and a sink's. */
+const SECRET_KEYS = new Set(['password', 'client_secret', 'refresh_token', 'secret']);
 const CHOICES = {
   action: ['none', 'unsubscribe', 'blocklist', 'delete'],
   tls: ['implicit', 'starttls', 'none'],
@@ -16,7 +17,6 @@ const HINTS = {
   enabled: 'Bounce processing as a whole (webhooks, providers, mailboxes).',
   webhooks_enabled: 'The generic and provider webhooks.',
   window_days: '0 counts every bounce ever recorded.',
-  topic_arns: 'One SNS topic ARN per line.',
   scan_interval: 'Such as 15m or 1h30m; at least 1m.',
   uuid: 'Identifies the mailbox; keep it.',
 };
@@ -59,13 +59,18 @@ function fieldId(name) {
   return `s-${name.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
 }
 
-/** One setting: its input, its hint and, after a refused save, the service's message beside it. */
-function Input({ path, value, onChange, errors }) {
+/**
+ * One setting: its input, its hint and, after a refused save, the service's message beside it. A
+ * provider's field passes its descriptor (`field`: kind and description from /api/settings/schema).
+ */
+function Input({ path, value, onChange, errors, field }) {
   const name = pathName(path);
   const key = path.at(-1);
   const id = fieldId(name);
   const error = errors[name];
-  const hint = hintFor(name, key);
+  const hint = field
+    ? `${field.description}${field.kind === 'string-list' ? ' One per line.' : ''}`
+    : hintFor(name, key);
   const described = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ') || undefined;
   const common = { id, name, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': described };
   let input;
@@ -86,7 +91,7 @@ function Input({ path, value, onChange, errors }) {
     input = html`<select ...${common} value=${value} onChange=${(e) => onChange(path, e.currentTarget.value)}>
       ${CHOICES[key].map((c) => html`<option>${c}</option>`)}</select>`;
   } else {
-    const secret = SECRET_KEYS.has(key) || value === MASK;
+    const secret = field ? field.kind === 'secret' : SECRET_KEYS.has(key) || value === MASK;
     input = html`<input type=${secret ? 'password' : 'text'} autocomplete=${secret ? 'new-password' : 'off'} ...${common} value=${value ?? ''}
       placeholder=${secret && value === MASK ? 'stored: leave as is to keep it' : ''} onInput=${(e) => onChange(path, e.currentTarget.value)} />`;
   }
@@ -110,9 +115,31 @@ function Group({ title, path, value, onChange, errors, children }) {
   </fieldset>`;
 }
 
+/** A provider's fieldset, rendered from its descriptor: a provider added to the service needs no change here. */
+function ProviderGroup({ provider, value, onChange, errors }) {
+  const path = [provider.name];
+  return html`<fieldset class="provider" data-provider=${provider.name}>
+    <legend>${provider.title}</legend>
+    <small>Webhook: <code>POST ${provider.path}</code></small>
+    <${Input} path=${[...path, 'enabled']} value=${value?.enabled ?? false} onChange=${onChange} errors=${errors}
+      field=${{ kind: 'boolean', description: `Accept ${provider.title} events (off by default).` }} />
+    ${provider.settings.map(
+      (field) => html`<${Input} path=${[...path, field.key]} value=${value?.[field.key] ?? field.default}
+        onChange=${onChange} errors=${errors} field=${field} />`,
+    )}
+  </fieldset>`;
+}
+
 export function SettingsPage() {
   const [loaded, error, , reload] = useLoad(
-    () => api('GET', '/api/settings/bounce').then((r) => ({ ...r.data, etag: r.headers.get('ETag') })),
+    () =>
+      Promise.all([api('GET', '/api/settings/bounce'), api('GET', '/api/settings/schema')]).then(
+        ([r, schema]) => ({
+          ...r.data,
+          etag: r.headers.get('ETag'),
+          providers: schema.data.providers,
+        }),
+      ),
     [],
   );
   const [draft, setDraft] = useState(null);
@@ -123,7 +150,8 @@ export function SettingsPage() {
   const [busy, setBusy] = useState(false);
   if (error) return html`<h2>Settings</h2><${Problem} error=${error} />`;
   if (!loaded) return html`<h2>Settings</h2><p aria-busy="true">Loading…</p>`;
-  const { version, managed, etag, ...stored } = loaded;
+  const { version, managed, etag, providers, ...stored } = loaded;
+  const providerNames = new Set(providers.map((p) => p.name));
   const settings = draft ?? stored;
   const change = (path, value) => setDraft(setAt(settings, path, value));
 
@@ -159,7 +187,9 @@ export function SettingsPage() {
     reload();
   }
   const top = Object.entries(settings).filter(([, v]) => typeof v !== 'object' || v === null);
-  const groups = Object.entries(settings).filter(([k, v]) => v && typeof v === 'object' && k !== 'mailboxes');
+  const groups = Object.entries(settings).filter(
+    ([k, v]) => v && typeof v === 'object' && k !== 'mailboxes' && !providerNames.has(k),
+  );
   return html`<h2>Settings</h2>
     <p>Version ${version}. Secrets show masked; leave a masked secret as it is to keep the stored one.</p>
     ${
@@ -172,6 +202,11 @@ export function SettingsPage() {
       </fieldset>
       ${groups.map(
         ([k, v]) => html`<${Group} title=${k} path=${[k]} value=${v} onChange=${change} errors=${errors} />`,
+      )}
+      <h3>Providers</h3>
+      ${providers.map(
+        (p) =>
+          html`<${ProviderGroup} provider=${p} value=${settings[p.name]} onChange=${change} errors=${errors} />`,
       )}
       <h3>Mailboxes</h3>
       ${settings.mailboxes.map(

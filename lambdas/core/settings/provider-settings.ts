@@ -60,7 +60,10 @@ function fieldValue(field: SettingField, raw: unknown, path: string): string | s
         if (typeof item !== 'string' || item.length > MAX_ITEM)
           throw new ValidationError(`${path}[${i}]`, `must be a string of at most ${MAX_ITEM} characters`);
         const problem =
-          field.item?.(item) ?? (field.itemPattern && !field.itemPattern.test(item) ? `must match ${field.itemPattern.source}` : null);
+          field.item?.(item) ??
+          (field.itemPattern && !field.itemPattern.test(item)
+            ? `must match ${field.itemPattern.source}`
+            : null);
         if (problem) throw new ValidationError(`${path}[${i}]`, problem);
         return item;
       });
@@ -112,4 +115,41 @@ export function providerSecretPaths(
       .filter((f) => f.kind === 'secret')
       .map((f) => ({ provider: p.name, field: f.key, key: `${p.name}.${f.key}` })),
   );
+}
+
+/** One setting as the console renders it (GET /api/settings/schema). */
+export interface SettingDescriptor {
+  key: string;
+  kind: SettingField['kind'];
+  description: string;
+  /** Not required while the provider is enabled. */
+  optional: boolean;
+  default: string | string[] | boolean;
+  /** For `string-list`: what each entry must match (a JavaScript pattern). */
+  item_pattern?: string;
+}
+
+export interface ProviderDescriptor {
+  name: string;
+  title: string;
+  /** The webhook's path. */
+  path: string;
+  settings: SettingDescriptor[];
+}
+
+/** The providers' settings forms, as data: the console renders its fieldsets from this. */
+export function providerDescriptors(providers: readonly AnyProvider[]): ProviderDescriptor[] {
+  return providers.map((p) => ({
+    name: p.name,
+    title: p.title,
+    path: `/webhooks/service/${p.name}`,
+    settings: p.settings.map((f) => ({
+      key: f.key,
+      kind: f.kind,
+      description: f.description,
+      optional: f.kind === 'boolean' || f.kind === 'string-list' || f.optional === true,
+      default: fieldDefault(f),
+      ...(f.kind === 'string-list' && f.itemPattern ? { item_pattern: f.itemPattern.source } : {}),
+    })),
+  }));
 }

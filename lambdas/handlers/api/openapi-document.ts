@@ -53,7 +53,12 @@ function sliceSchema(provider: AnyProvider, field: (f: SettingField) => Json, re
 }
 
 /** The settings as read and as written need every provider's slice; the old names are replaced. */
-function withSlices(schema: Json, providers: readonly AnyProvider[], read: boolean, known: Set<string>): Json {
+function withSlices(
+  schema: Json,
+  providers: readonly AnyProvider[],
+  read: boolean,
+  known: Set<string>,
+): Json {
   const properties = Object.fromEntries(
     Object.entries(schema.properties as Json).filter(([key]) => !known.has(key)),
   );

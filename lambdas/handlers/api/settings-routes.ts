@@ -1,4 +1,7 @@
 import { ValidationError } from '../../core/errors.js';
+import type { AnyProvider } from '../../core/providers/provider.js';
+import { PROVIDERS } from '../../core/providers/registry.js';
+import { providerDescriptors } from '../../core/settings/provider-settings.js';
 import { maskSecrets } from '../../core/settings/settings-secrets.js';
 import type { SettingsManager, VersionedSettings } from '../../core/settings/settings-service.js';
 import { header, jsonBody } from '../http/request.js';
@@ -44,4 +47,13 @@ export function putSettingsRoute(settings: SettingsManager): HttpHandler {
     const body = jsonBody(event);
     return answer(await settings.save(body, expectedVersion(event, body)));
   };
+}
+
+/**
+ * `GET /api/settings/schema`: how each provider's settings look (fields, kinds, defaults), from the
+ * registry, so the console renders a provider's fieldset without knowing it in advance.
+ */
+export function settingsSchemaRoute(providers: readonly AnyProvider[] = PROVIDERS): HttpHandler {
+  const body = { providers: providerDescriptors(providers) };
+  return async () => ok(body);
 }
