@@ -28,6 +28,13 @@ import { FakePop3Server, TEST_PASSWORD, TEST_USER } from '../support/fake-pop3-s
 import { silentLogger } from '../support/fakes.js';
 import { openApiValidator } from '../support/openapi-validator.js';
 import {
+  mailgunRequest,
+  postalRequest,
+  resendRequest,
+  SIGNED_PROVIDER_SETTINGS,
+  SIGNED_PROVIDERS,
+} from '../support/signed-provider-requests.js';
+import {
   FakeCertificateLoader,
   notification,
   snsRequest,
@@ -57,6 +64,7 @@ const PROVIDERS: Partial<Record<ProviderName, AnyProvider>> = {
   sendgrid: sendgridProvider,
   postmark: postmarkProvider,
   forwardemail: forwardemailProvider,
+  ...SIGNED_PROVIDERS,
 };
 const FIXTURES = join(import.meta.dirname, '../fixtures/providers');
 const OVER_1MB = 'x'.repeat(1024 * 1024 + 1);
@@ -290,6 +298,7 @@ describe('real responses match the OpenAPI document', () => {
         sendgrid: { enabled: true, key: P256 },
         postmark: { enabled: true, ...POSTMARK },
         forwardemail: { enabled: true, key: FORWARDEMAIL_KEY },
+        ...SIGNED_PROVIDER_SETTINGS,
       },
     );
     const providerDeps = {
@@ -586,6 +595,10 @@ describe('real responses match the OpenAPI document', () => {
   const SENDGRID = ['POST', '/webhooks/service/sendgrid'] as const;
   const POSTMARK_ROUTE = ['POST', '/webhooks/service/postmark'] as const;
   const FORWARDEMAIL = ['POST', '/webhooks/service/forwardemail'] as const;
+  const MAILGUN = ['POST', '/webhooks/service/mailgun'] as const;
+  const RESEND = ['POST', '/webhooks/service/resend'] as const;
+  const POSTAL = ['POST', '/webhooks/service/postal'] as const;
+  const nowS = () => Math.floor(api.clock.now().getTime() / 1000);
 
   const DELIVERIES = ['GET', '/api/outbound/deliveries'] as const;
   const RETRY = ['POST', '/api/outbound/deliveries/{id}/retry'] as const;
@@ -1138,6 +1151,24 @@ describe('real responses match the OpenAPI document', () => {
     ),
     c(FORWARDEMAIL, 503, 'answers while bounce processing is disabled', () =>
       withProviderSettings({ enabled: false }, () => forwardemail(FORWARDEMAIL_BOUNCE)),
+    ),
+    c(MAILGUN, 200, 'records a signed Mailgun failure', () =>
+      provider('mailgun', ...mailgunRequest('mg@example.com')),
+    ),
+    c(MAILGUN, 401, 'refuses a wrong signature', () =>
+      provider('mailgun', ...mailgunRequest('mg@example.com', 'another-key')),
+    ),
+    c(RESEND, 200, 'records a Svix-signed Resend bounce', () =>
+      provider('resend', ...resendRequest('rs@example.com', nowS())),
+    ),
+    c(RESEND, 401, 'refuses a signature outside the tolerance', () =>
+      provider('resend', ...resendRequest('rs@example.com', nowS() - 600)),
+    ),
+    c(POSTAL, 200, 'records a signed Postal failure', () =>
+      provider('postal', ...postalRequest('po@example.com')),
+    ),
+    c(POSTAL, 401, 'refuses a forged signature', () =>
+      provider('postal', ...postalRequest('po@example.com', true)),
     ),
 
     // POST /api/mailboxes/{uuid}/test (the scan case above saved the mailbox; its server is gone now)
