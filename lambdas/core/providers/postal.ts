@@ -49,23 +49,17 @@ let cachedKey: { text: string; key: KeyObject } | undefined;
  */
 function publicKey(value: string): KeyObject {
   if (cachedKey?.text === value) return cachedKey.key;
+  // A PEM pasted into a one-line field loses its line breaks, so its base64 is read as DER instead.
+  const pem = /-----BEGIN [A-Z ]+-----([^-]*)-----END [A-Z ]+-----/.exec(value)?.[1];
+  const base64 = (pem ?? /(?:^|;)\s*p=([^;]*)/.exec(value)?.[1] ?? value).replace(/\s+/g, '');
+  const der = Buffer.from(base64, 'base64');
   let key: KeyObject | undefined;
-  if (value.includes('-----BEGIN')) {
+  for (const type of ['spki', 'pkcs1'] as const) {
     try {
-      key = createPublicKey(value);
+      key = createPublicKey({ key: der, format: 'der', type });
+      break;
     } catch {
       key = undefined;
-    }
-  } else {
-    const base64 = (/(?:^|;)\s*p=([^;]*)/.exec(value)?.[1] ?? value).replace(/\s+/g, '');
-    const der = Buffer.from(base64, 'base64');
-    for (const type of ['spki', 'pkcs1'] as const) {
-      try {
-        key = createPublicKey({ key: der, format: 'der', type });
-        break;
-      } catch {
-        key = undefined;
-      }
     }
   }
   if (!key) throw new UnauthenticatedError('postal.public_key is not a valid public key; paste it again');

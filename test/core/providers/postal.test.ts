@@ -161,9 +161,11 @@ describe('postalProvider: verification', () => {
     expect(await handle(request, key)).toMatchObject({ kind: 'events', bounces: [{ type: 'soft' }] });
   });
 
-  it('takes the key as PEM, as base64 DER and as the DKIM-style record', async () => {
+  it('takes the key as PEM (also on one line, also PKCS#1), as base64 DER and as the DKIM-style record', async () => {
     const der = KEYS.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-    for (const key of [PEM, der, `v=DKIM1; t=s; h=sha256; p=${der};`]) {
+    const pkcs1 = KEYS.publicKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const oneLine = PEM.replace(/\n/g, '');
+    for (const key of [PEM, oneLine, pkcs1, der, `v=DKIM1; t=s; h=sha256; p=${der};`]) {
       expect(await handle(signed(failed({})), key)).toMatchObject({ kind: 'events' });
     }
   });
