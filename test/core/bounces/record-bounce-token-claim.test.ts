@@ -38,6 +38,24 @@ const stores = {
   },
 };
 
+describe('a token key stays inside the request budget (dynalite)', () => {
+  it('a known address: 3 requests, 3 round trips (read, claim, bounce)', async () => {
+    const table = await testTable();
+    const deps: RecordDeps = {
+      subscribers: table.subscribers,
+      bounces: table.bounces,
+      events: new RecordingPublisher(),
+      clock: new FakeClock(),
+      ids: ulidIds(),
+    };
+    await recordBounce(deps, SETTINGS, tokened({ event_key: 'mailgun:first', event_fingerprint: 'first' }));
+    table.resetCommands();
+    await recordBounce(deps, SETTINGS, tokened());
+    expect(table.commands).toHaveLength(3);
+    expect(table.roundTrips()).toBe(3);
+  });
+});
+
 for (const [name, make] of Object.entries(stores)) {
   describe(`a token key is claimed with its event's fingerprint (${name})`, () => {
     let deps: RecordDeps;
