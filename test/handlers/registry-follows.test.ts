@@ -76,9 +76,10 @@ describe('the served OpenAPI document', () => {
   it('lists every registry provider: webhook path, settings as read and as written', async () => {
     const res = await openApiRoute()(undefined as never, undefined as never);
     const doc = JSON.parse((res as { body: string }).body);
-    expect(doc.paths['/webhooks/service/{provider}'].post.parameters[0].schema.enum).toEqual(
-      PROVIDERS.map((p) => p.name),
-    );
+    const webhook = doc.paths['/webhooks/service/{provider}'].post;
+    expect(webhook.parameters[0].schema.enum).toEqual(PROVIDERS.map((p) => p.name));
+    for (const p of PROVIDERS) expect(webhook.description).toContain(`- \`${p.name}\`: `);
+    expect(webhook.description).not.toContain('{providers}');
     for (const p of PROVIDERS) {
       expect(Object.keys(doc.components.schemas.Settings.properties[p.name].properties), p.name).toEqual([
         'enabled',

@@ -137,6 +137,7 @@ function toBounce(body: Json, bounce: Json): BounceInput {
 export const forwardemailProvider = defineProvider({
   name: 'forwardemail',
   title: 'Forward Email',
+  verification: 'hex HMAC-SHA256 of the raw body in `X-Webhook-Signature`.',
   settings: [
     {
       key: 'key',

@@ -175,6 +175,7 @@ function one(bounce: BounceInput): ProviderOutcome {
 export const postmarkProvider = defineProvider({
   name: 'postmark',
   title: 'Postmark',
+  verification: 'HTTP basic credentials configured in `postmark.username` / `postmark.password`.',
   settings: [
     {
       key: 'username',

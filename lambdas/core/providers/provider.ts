@@ -119,6 +119,11 @@ export interface Provider<
   readonly name: N;
   /** Shown in the console and docs. */
   readonly title: string;
+  /**
+   * How a request is verified and what it carries, for the API's documentation (one Markdown line,
+   * listed under `POST /webhooks/service/{provider}` in the OpenAPI document).
+   */
+  readonly verification?: string;
   readonly settings: F;
   /**
    * Verify before the enabled checks: SES confirms a verified SubscriptionConfirmation even while

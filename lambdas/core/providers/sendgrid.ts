@@ -96,6 +96,8 @@ export function isSendgridKey(key: string): boolean {
 export const sendgridProvider = defineProvider({
   name: 'sendgrid',
   title: 'SendGrid',
+  verification:
+    'ECDSA P-256 signature in `X-Twilio-Email-Event-Webhook-Signature` over `X-Twilio-Email-Event-Webhook-Timestamp` + raw body; a JSON array of events.',
   settings: [
     {
       key: 'key',

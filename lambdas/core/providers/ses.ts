@@ -74,6 +74,8 @@ function confirmation(message: SnsMessage, settings: SesConfig): ProviderOutcome
 export const sesProvider = defineProvider({
   name: 'ses',
   title: 'Amazon SES (SNS over HTTPS)',
+  verification:
+    'Amazon SNS envelope (SES notifications or event publishing), SignatureVersion 1 or 2, TopicArn in `ses.topic_arns` (403 otherwise); a verified SubscriptionConfirmation for an allowed topic is confirmed even while processing is disabled. A body that is not an SNS envelope (raw message delivery on) is a 401. SNS posts with `Content-Type: text/plain`.',
   settings: SETTINGS,
   // A verified SubscriptionConfirmation is confirmed even while processing is off, so a subscription
   // made at deploy time does not expire unconfirmed (it records nothing).
