@@ -149,6 +149,8 @@ function toBounce(
 export const mailgunProvider = defineProvider({
   name: 'mailgun',
   title: 'Mailgun',
+  verification:
+    'hex HMAC-SHA256 of `signature.timestamp` + `signature.token` in the body (or `parent-signature`); the token is claimed with `event-data.id`, so a used token with another event is a 401.',
   settings: [
     { key: 'signing_key', kind: 'secret', trim: true, description: 'Mailgun HTTP webhook signing key' },
   ],

@@ -145,6 +145,8 @@ function toBounce(
 export const postalProvider = defineProvider({
   name: 'postal',
   title: 'Postal',
+  verification:
+    'base64 RSA-SHA256 of the raw body in `X-Postal-Signature-256` (SHA-1 `X-Postal-Signature` only when it is absent).',
   settings: [
     {
       key: 'public_key',

@@ -210,6 +210,8 @@ function recipient(data: Json): string | undefined {
 export const resendProvider = defineProvider({
   name: 'resend',
   title: 'Resend',
+  verification:
+    'Svix: `svix-signature` `v1,` base64 HMAC-SHA256 of `svix-id`.`svix-timestamp`.body with the `whsec_` secret; 5-minute tolerance.',
   settings: [
     { key: 'secret', kind: 'secret', trim: true, description: 'Resend webhook signing secret (whsec_...)' },
   ],
