@@ -20,6 +20,7 @@ import type { HttpEvent, HttpResult } from '../../lambdas/handlers/http/types.js
 import { createProviderWebhookHandler } from '../../lambdas/handlers/webhooks/provider-webhook.js';
 import { notification, TEST_CERT_PEM, TEST_TOPIC_ARN } from '../../test/support/sns-signer.js';
 import { webhookEvent } from './events.js';
+import { SIGNED_SETTINGS, signedBuilders } from './providers-signed.js';
 import { silenceHandlerLogs } from './silence.js';
 import { formatCount, formatMs, summarise, table } from './stats.js';
 import { type TimedRequests, timeRequests } from './timed-requests.js';
@@ -81,6 +82,7 @@ function settings(): BounceSettings {
       sparkpost: { enabled: true, ...SPARKPOST },
       mailjet: { enabled: true, ...MAILJET },
       brevo: { enabled: true, ...BREVO },
+      ...SIGNED_SETTINGS,
     },
     undefined,
   );
@@ -193,6 +195,7 @@ const BUILD: Partial<Record<string, Build>> = {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${BREVO.token}` },
     };
   },
+  ...signedBuilders(NOW_S),
 };
 
 function basicAuth(c: { username: string; password: string }): string {

@@ -113,7 +113,7 @@ describe('provider webhooks end to end (local server)', () => {
 
   it('an unknown provider is a 404', async () => {
     expect(
-      (await fetch(`${service.url}/webhooks/service/mailgun`, { method: 'POST', body: '{}' })).status,
+      (await fetch(`${service.url}/webhooks/service/mandrill`, { method: 'POST', body: '{}' })).status,
     ).toBe(404);
   });
 });

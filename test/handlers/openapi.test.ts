@@ -31,6 +31,13 @@ import { FakePop3Server, TEST_PASSWORD, TEST_USER } from '../support/fake-pop3-s
 import { silentLogger } from '../support/fakes.js';
 import { openApiValidator } from '../support/openapi-validator.js';
 import {
+  mailgunRequest,
+  postalRequest,
+  resendRequest,
+  SIGNED_PROVIDER_SETTINGS,
+  SIGNED_PROVIDERS,
+} from '../support/signed-provider-requests.js';
+import {
   FakeCertificateLoader,
   notification,
   snsRequest,
@@ -66,6 +73,7 @@ const PROVIDERS: Partial<Record<ProviderName, AnyProvider>> = {
   sparkpost: sparkpostProvider,
   mailjet: mailjetProvider,
   brevo: brevoProvider,
+  ...SIGNED_PROVIDERS,
 };
 const FIXTURES = join(import.meta.dirname, '../fixtures/providers');
 const OVER_1MB = 'x'.repeat(1024 * 1024 + 1);
@@ -302,6 +310,7 @@ describe('real responses match the OpenAPI document', () => {
         sparkpost: { enabled: true, ...SPARKPOST },
         mailjet: { enabled: true, ...MAILJET },
         brevo: { enabled: true, ...BREVO },
+        ...SIGNED_PROVIDER_SETTINGS,
       },
     );
     const providerDeps = {
@@ -613,6 +622,10 @@ describe('real responses match the OpenAPI document', () => {
   const SPARKPOST_ROUTE = ['POST', '/webhooks/service/sparkpost'] as const;
   const MAILJET_ROUTE = ['POST', '/webhooks/service/mailjet'] as const;
   const BREVO_ROUTE = ['POST', '/webhooks/service/brevo'] as const;
+  const MAILGUN = ['POST', '/webhooks/service/mailgun'] as const;
+  const RESEND = ['POST', '/webhooks/service/resend'] as const;
+  const POSTAL = ['POST', '/webhooks/service/postal'] as const;
+  const nowS = () => Math.floor(api.clock.now().getTime() / 1000);
 
   const DELIVERIES = ['GET', '/api/outbound/deliveries'] as const;
   const RETRY = ['POST', '/api/outbound/deliveries/{id}/retry'] as const;
@@ -1184,6 +1197,24 @@ describe('real responses match the OpenAPI document', () => {
     }),
     c(BREVO_ROUTE, 400, 'refuses a body that is not JSON', () => brevo('{"event": ')),
     c(BREVO_ROUTE, 401, 'refuses a wrong token', () => brevo(BREVO_BATCH, 'wrong-token')),
+    c(MAILGUN, 200, 'records a signed Mailgun failure', () =>
+      provider('mailgun', ...mailgunRequest('mg@example.com')),
+    ),
+    c(MAILGUN, 401, 'refuses a wrong signature', () =>
+      provider('mailgun', ...mailgunRequest('mg@example.com', 'another-key')),
+    ),
+    c(RESEND, 200, 'records a Svix-signed Resend bounce', () =>
+      provider('resend', ...resendRequest('rs@example.com', nowS())),
+    ),
+    c(RESEND, 401, 'refuses a signature outside the tolerance', () =>
+      provider('resend', ...resendRequest('rs@example.com', nowS() - 600)),
+    ),
+    c(POSTAL, 200, 'records a signed Postal failure', () =>
+      provider('postal', ...postalRequest('po@example.com')),
+    ),
+    c(POSTAL, 401, 'refuses a forged signature', () =>
+      provider('postal', ...postalRequest('po@example.com', true)),
+    ),
 
     // POST /api/mailboxes/{uuid}/test (the scan case above saved the mailbox; its server is gone now)
 

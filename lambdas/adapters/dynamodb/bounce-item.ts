@@ -40,7 +40,14 @@ export function deletedBounceItem(b: Bounce): Item {
   return { ...keys.bounce(b), ...fields, meta_json: JSON.stringify(meta), deleted: true };
 }
 
-const OPTIONAL = ['subscriber_uuid', 'campaign_uuid', 'status', 'diagnostic', 'event_key'] as const;
+const OPTIONAL = [
+  'subscriber_uuid',
+  'campaign_uuid',
+  'status',
+  'diagnostic',
+  'event_key',
+  'event_fingerprint',
+] as const;
 
 export function itemToBounce(item: Item): Bounce {
   const bounce: Bounce = {

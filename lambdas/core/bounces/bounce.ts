@@ -23,6 +23,13 @@ export interface BounceInput {
   /** Idempotency key: one stored bounce per key, whatever the number of deliveries. */
   event_key?: string;
   /**
+   * For a key that is a one-time token rather than the event's own id (Mailgun's signed token): what
+   * the event is, claimed with the key in the same conditional write. A later request with the same
+   * key is a duplicate only when its fingerprint matches; another event under a used token is refused
+   * (401). Such a key is claimed by an item of its own, whatever address or time the event names.
+   */
+  event_fingerprint?: string;
+  /**
    * Which identifier finds the subscriber first. The generic webhook trusts its caller's uuid;
    * providers echo a header anyone could have set, so their email decides (DESIGN §6).
    */
@@ -43,6 +50,8 @@ export interface Bounce {
   meta: Record<string, unknown>;
   created_at: string;
   event_key?: string;
+  /** Stored with the bounce and its key's claim; never shown (see `BounceInput.event_fingerprint`). */
+  event_fingerprint?: string;
 }
 
 /** A bounce in a listing: the stored bounce plus the subscriber's current status. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InternalError, NotFoundError } from '../errors.js';
+import { InternalError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { bounceRecordedEvent, wantsEveryBounce } from '../outbound/outbound-settings.js';
 import type {
   BounceStore,
@@ -82,8 +82,10 @@ function toBounce(deps: RecordDeps, input: BounceInput, subscriber: Subscriber, 
   const { email: _email, subscriber_uuid: _uuid, created_at: _at, resolve_by: _by, ...rest } = input;
   // Only a time the event itself carries makes every delivery name the same item; a bounce timed by
   // our clock would get another id on a redelivery, so its key is claimed by an event item instead.
+  // So is a token key (one with a fingerprint): a forged event under a used token may name any
+  // address and time, and must still meet the token's claim.
   const id =
-    input.event_key && input.created_at
+    input.event_key && input.created_at && input.event_fingerprint === undefined
       ? bounceIdFor(createdAt, subscriber.email, input.event_key)
       : deps.ids.next(Date.parse(createdAt));
   return {
@@ -93,6 +95,12 @@ function toBounce(deps: RecordDeps, input: BounceInput, subscriber: Subscriber, 
     ...(subscriber.uuid ? { subscriber_uuid: subscriber.uuid } : {}),
     created_at: createdAt,
   };
+}
+
+/** A key claimed with another fingerprint is a used token carrying another event: not a duplicate. */
+function assertSameEvent(input: BounceInput, claimed: string | undefined): void {
+  if (input.event_fingerprint !== undefined && claimed !== input.event_fingerprint)
+    throw new UnauthenticatedError('this signature was already used for another event (replayed token)');
 }
 
 interface Stored extends PutResult {
@@ -112,6 +120,7 @@ async function store(
   input: BounceInput,
   now: string,
 ): Promise<Stored | 'tombstoned'> {
+  if (found.claimed) assertSameEvent(input, found.claimed.bounce.event_fingerprint);
   const creating = found.subscriber === null;
   const subscriber = found.subscriber ?? bareSubscriber(found.email, found.uuid, now);
   const create = creating ? deps.subscribers.create(subscriber) : Promise.resolve(false);
@@ -127,6 +136,8 @@ async function store(
     put = deps.bounces.put(toBounce(deps, input, subscriber, now));
   }
   const [created, stored] = await Promise.all([create, put]);
+  // Another request claimed the key between our read and our write.
+  if (stored.duplicate && !found.claimed) assertSameEvent(input, stored.bounce.event_fingerprint);
   if (!creating || created) return { ...stored, subscriber, created };
   const again = await deps.subscribers.findByEmail(subscriber.email);
   // A `delete` action erased the address meanwhile, maybe before this bounce landed.

@@ -1,8 +1,11 @@
 import { brevoProvider } from './brevo.js';
 import { forwardemailProvider } from './forwardemail.js';
+import { mailgunProvider } from './mailgun.js';
 import { mailjetProvider } from './mailjet.js';
+import { postalProvider } from './postal.js';
 import { postmarkProvider } from './postmark.js';
 import type { AnyProvider, ProviderConfig } from './provider.js';
+import { resendProvider } from './resend.js';
 import { sendgridProvider } from './sendgrid.js';
 import { sesProvider } from './ses.js';
 import { sparkpostProvider } from './sparkpost.js';
@@ -20,6 +23,9 @@ export const PROVIDERS = [
   sparkpostProvider,
   mailjetProvider,
   brevoProvider,
+  mailgunProvider,
+  resendProvider,
+  postalProvider,
 ] as const satisfies readonly AnyProvider[];
 
 type Registered = (typeof PROVIDERS)[number];

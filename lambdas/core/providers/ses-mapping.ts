@@ -243,3 +243,12 @@ export function mapSesRecord(record: unknown, envelope: SesEnvelope): SesMapping
   if (kind === 'complaint') return mapComplaint(record, envelope, at);
   return { bounces: [], ignored: 1, skipped: 0 };
 }
+
+/** SES's bounce type and subtype as other providers echo them (Resend): DESIGN §3's SES row. */
+export function classifySesBounce(
+  bounceType: string,
+  subType: string,
+  status: string | undefined,
+): { type: 'hard' | 'soft'; reason: Reason } {
+  return classify(bounceType, subType, status);
+}
