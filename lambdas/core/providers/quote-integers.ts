@@ -1,23 +1,6 @@
-const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+import { skipWhitespace, stringEnd } from './json-scan.js';
+
 const DIGITS = new Set(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-
-/** Index just past the JSON string that opens at `start` (a `"`), skipping escapes. */
-function stringEnd(text: string, start: number): number {
-  let i = start + 1;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '\\') i += 2;
-    else if (c === '"') return i + 1;
-    else i++;
-  }
-  return text.length;
-}
-
-function skipWhitespace(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && WHITESPACE.has(text[i] as string)) i++;
-  return i;
-}
 
 /**
  * The JSON text with every integer value of the named keys, at any depth, turned into a string of
