@@ -31,7 +31,10 @@ export function errorResponse(error: unknown, logger: ErrorLogger): HttpResult {
       status === 401 ? { 'WWW-Authenticate': 'Basic realm="stmails", charset="UTF-8"' } : {};
     if (status === 503 || status === 429) headers['Retry-After'] = '60';
     // A 429 stands for a 503 or a 500: a fault of ours is logged as loudly as its 500 would be.
-    if (error.kind === 'retry_later' && !(error.cause instanceof BounceError && error.cause.kind === 'disabled'))
+    if (
+      error.kind === 'retry_later' &&
+      !(error.cause instanceof BounceError && error.cause.kind === 'disabled')
+    )
       logger.error('request failed', { error: error.cause });
     return message(status, error.message, headers);
   }

@@ -16,15 +16,20 @@ import { PROVIDERS } from '../../../lambdas/core/providers/registry.js';
 import { type BounceSettings, effectiveSettings } from '../../../lambdas/core/settings/settings.js';
 import { errorResponse } from '../../../lambdas/handlers/http/error-response.js';
 import { createProviderWebhookHandler } from '../../../lambdas/handlers/webhooks/provider-webhook.js';
+import { apiEvent } from '../../support/events.js';
 import { FakeClock, RecordingPublisher } from '../../support/fakes.js';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
-import { apiEvent } from '../../support/events.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers');
 const BREVO_BATCH = readFileSync(join(FIXTURES, 'brevo/batch.json'), 'utf8');
 const SPARKPOST_BATCH = readFileSync(join(FIXTURES, 'sparkpost/batch.json'), 'utf8');
 /** The bounces and complaints of the Brevo batch (its deferral and delivery are ignored). */
-const BREVO_RECIPIENTS = ['bob@no-mx.example.net', 'carol@example.com', 'dave@example.com', 'erin@example.com'];
+const BREVO_RECIPIENTS = [
+  'bob@no-mx.example.net',
+  'carol@example.com',
+  'dave@example.com',
+  'erin@example.com',
+];
 const BREVO = { username: '', password: '', token: 'brevo-hook-token' };
 const SPARKPOST = { username: 'sp-user', password: 'sp-pass-0123456789' };
 
