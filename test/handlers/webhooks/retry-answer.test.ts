@@ -14,6 +14,7 @@ import type { RecordDeps } from '../../../lambdas/core/bounces/record-bounce.js'
 import type { AnyProvider } from '../../../lambdas/core/providers/provider.js';
 import { PROVIDERS } from '../../../lambdas/core/providers/registry.js';
 import { type BounceSettings, effectiveSettings } from '../../../lambdas/core/settings/settings.js';
+import { openApiDocument } from '../../../lambdas/handlers/api/openapi-document.js';
 import { errorResponse } from '../../../lambdas/handlers/http/error-response.js';
 import { createProviderWebhookHandler } from '../../../lambdas/handlers/webhooks/provider-webhook.js';
 import { apiEvent } from '../../support/events.js';
@@ -203,5 +204,11 @@ describe('the answer to a temporary failure, per provider', () => {
   it('declares 429 for Brevo alone of the registered providers', () => {
     const declared = (PROVIDERS as readonly AnyProvider[]).filter((p) => p.retryAnswer === 429);
     expect(declared.map((p) => p.name)).toEqual(['brevo']);
+  });
+
+  it('names the providers answered 429 in the API document', () => {
+    const paths = openApiDocument().paths as Record<string, { post: { description: string } }>;
+    const description = paths['/webhooks/service/{provider}']?.post.description ?? '';
+    expect(description).toMatch(/gets 429 instead of either .*: `brevo`\./);
   });
 });
