@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'conflict'
   | 'too_large'
   | 'disabled'
+  | 'retry_later'
   | 'internal';
 
 export class BounceError extends Error {
@@ -72,6 +73,23 @@ export class DisabledError extends BounceError {
   constructor(what: string) {
     super('disabled', `${what} is disabled`);
     this.name = 'DisabledError';
+  }
+}
+
+/**
+ * A temporary failure (something switched off, storage down) answered to a provider whose retries
+ * stop on any 5xx (Brevo): 429 is the one answer that makes it deliver again. `cause` is the failure
+ * itself, for the logs; the message is shown, so it is the cause's own only when that was written for
+ * callers (a DisabledError naming the switch), a generic text otherwise.
+ */
+export class RetryLaterError extends BounceError {
+  constructor(cause: unknown) {
+    const shown =
+      cause instanceof DisabledError
+        ? `${cause.message}; deliver again later`
+        : 'temporary failure; deliver the request again later';
+    super('retry_later', shown, { cause });
+    this.name = 'RetryLaterError';
   }
 }
 

@@ -1197,6 +1197,14 @@ describe('real responses match the OpenAPI document', () => {
     }),
     c(BREVO_ROUTE, 400, 'refuses a body that is not JSON', () => brevo('{"event": ')),
     c(BREVO_ROUTE, 401, 'refuses a wrong token', () => brevo(BREVO_BATCH, 'wrong-token')),
+    c(BREVO_ROUTE, 429, 'answers while brevo is disabled (Brevo discards on any 5xx)', () =>
+      withProviderSettings({ brevo: { ...providerSettings.brevo, enabled: false } }, () =>
+        brevo(BREVO_BATCH),
+      ),
+    ),
+    c(BREVO_ROUTE, 429, 'answers a storage failure (Brevo discards on any 5xx)', () =>
+      brevo(BREVO_BATCH, BREVO.token, providersDown),
+    ),
     c(MAILGUN, 200, 'records a signed Mailgun failure', () =>
       provider('mailgun', ...mailgunRequest('mg@example.com')),
     ),

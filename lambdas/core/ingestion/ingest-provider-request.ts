@@ -1,5 +1,5 @@
 import type { RecordDeps } from '../bounces/record-bounce.js';
-import { DisabledError } from '../errors.js';
+import { BounceError, DisabledError, RetryLaterError } from '../errors.js';
 import type { SettingsSource } from '../ports.js';
 import type {
   AnyProvider,
@@ -53,12 +53,35 @@ function assertEnabled(settings: BounceSettings, provider: AnyProvider, config: 
 }
 
 /**
+ * A failure that a later delivery of the same request can get past: a switch off (DisabledError), a
+ * storage fault (InternalError) or anything unforeseen. Not a refusal of the request itself (bad
+ * input, failed verification, a topic not allowed): delivering that again changes nothing.
+ */
+function isTemporary(error: unknown): boolean {
+  return !(error instanceof BounceError) || error.kind === 'disabled' || error.kind === 'internal';
+}
+
+/**
  * `POST /webhooks/service/{provider}` as a use case: the enabled checks (503 naming the switch), the
  * provider's verification and mapping, then the SNS confirmation, the acknowledgement or the
  * recording. Each bounce is recorded durably (once per event key) before this returns; a storage
- * failure throws, so the provider delivers again.
+ * failure throws, so the provider delivers again. For a provider that declares `retryAnswer: 429`,
+ * a temporary failure is thrown as RetryLaterError (its cause kept), as 503 and 500 stop its retries.
  */
 export async function ingestProviderRequest(
+  deps: ProviderIngestionDeps,
+  provider: AnyProvider,
+  request: ProviderRequest,
+): Promise<ProviderIngestion> {
+  if (provider.retryAnswer !== 429) return ingest(deps, provider, request);
+  try {
+    return await ingest(deps, provider, request);
+  } catch (error) {
+    throw isTemporary(error) ? new RetryLaterError(error) : error;
+  }
+}
+
+async function ingest(
   deps: ProviderIngestionDeps,
   provider: AnyProvider,
   request: ProviderRequest,

@@ -244,6 +244,8 @@ export const brevoProvider = defineProvider({
     return null;
   },
   verifiesBeforeEnabledCheck: false,
+  // Brevo retries (10 min, 1 h, 2 h, 8 h) only after a 429 or no answer; any 5xx discards the event.
+  retryAnswer: 429,
   async handle(request, config): Promise<ProviderOutcome> {
     requireBasicOrBearer(request.headers, config, 'brevo');
     const body = parseBrevoBody(request.rawBody);

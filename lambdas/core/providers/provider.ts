@@ -131,6 +131,12 @@ export interface Provider<
    */
   readonly verifiesBeforeEnabledCheck: boolean;
   /**
+   * The answer to a temporary failure (a switch off, storage down) that makes this provider deliver
+   * again. Unset: 503 while something is disabled, 500 for our own fault. `429` for a provider whose
+   * retries stop on every 5xx (Brevo discards the event on any 4xx but 429 and on any 5xx).
+   */
+  readonly retryAnswer?: 429;
+  /**
    * Rules across fields of the slice (e.g. "one of token or username/password", "a topic while
    * enabled"), run after each field is valid; returns the field at fault and what is wrong, or null.
    */

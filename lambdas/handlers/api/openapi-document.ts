@@ -6,8 +6,8 @@ type Json = Record<string, unknown>;
 
 /**
  * The OpenAPI document: `openapi.json` for everything but the providers, whose parts follow from the
- * registry (the `{provider}` enum of the webhook path, each provider's verification in its
- * description, and each provider's settings, as read and as written), so a provider added to the registry is documented without an edit here.
+ * registry (the `{provider}` enum of the webhook path, each provider's verification and which
+ * providers get 429 for a temporary failure in its description, and each provider's settings, as read and as written), so a provider added to the registry is documented without an edit here.
  */
 
 function readSchema(field: SettingField): Json {
@@ -85,7 +85,10 @@ export function openApiDocument(providers: readonly AnyProvider[] = PROVIDERS): 
   const paths = doc.paths as Record<string, Record<string, Json>>;
   const webhook = paths['/webhooks/service/{provider}']?.post as Json;
   const schemes = providers.map((p) => `- \`${p.name}\`: ${p.verification ?? `${p.title}'s own scheme.`}`);
-  webhook.description = String(webhook.description).replace('{providers}', schemes.join('\n'));
+  const retryLater = providers.filter((p) => p.retryAnswer === 429).map((p) => `\`${p.name}\``);
+  webhook.description = String(webhook.description)
+    .replace('{providers}', schemes.join('\n'))
+    .replace('{retryLater}', retryLater.length ? retryLater.join(', ') : 'none');
   const [parameter] = webhook.parameters as Json[];
   (parameter as Json).schema = { type: 'string', enum: providers.map((p) => p.name) };
   const schemas = (doc.components as Json).schemas as Record<string, Json>;

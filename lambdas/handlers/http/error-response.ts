@@ -10,6 +10,7 @@ const STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   too_large: 413,
   disabled: 503,
+  retry_later: 429,
   internal: 500,
 };
 
@@ -20,14 +21,21 @@ export interface ErrorLogger {
 
 /**
  * The one place errors become HTTP. Our 4xx messages are written for callers; anything else is a 500
- * with a generic text, its details in the log only.
+ * with a generic text, its details in the log only. 503 and 429 (a temporary failure answered to a
+ * provider that retries only on 429) carry `Retry-After`.
  */
 export function errorResponse(error: unknown, logger: ErrorLogger): HttpResult {
   if (error instanceof BounceError && error.kind !== 'internal') {
     const status = STATUS[error.kind];
     const headers: Record<string, string> =
       status === 401 ? { 'WWW-Authenticate': 'Basic realm="stmails", charset="UTF-8"' } : {};
-    if (status === 503) headers['Retry-After'] = '60';
+    if (status === 503 || status === 429) headers['Retry-After'] = '60';
+    // A 429 stands for a 503 or a 500: a fault of ours is logged as loudly as its 500 would be.
+    if (
+      error.kind === 'retry_later' &&
+      !(error.cause instanceof BounceError && error.cause.kind === 'disabled')
+    )
+      logger.error('request failed', { error: error.cause });
     return message(status, error.message, headers);
   }
   logger.error('request failed', { error });
