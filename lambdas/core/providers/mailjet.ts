@@ -2,11 +2,12 @@ import type { BounceInput, BounceType } from '../bounces/bounce.js';
 import { enhancedStatus, reasonFromStatus } from '../bounces/classify.js';
 import { isHardReason, type Reason } from '../bounces/reasons.js';
 import { ValidationError } from '../errors.js';
-import { normaliseEmail } from '../subscribers/email.js';
 import { correlate } from './correlation.js';
 import { firstOf, fromCustomData } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
+import { type MappedEvent, mapOneOrBatch, recipientOrSkip, skip, withDetails } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
+import { isObject, type Json, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
 import { quoteIntegers } from './quote-integers.js';
 import { requireBasicAuth } from './webhook-credentials.js';
@@ -16,8 +17,6 @@ export interface MailjetConfig {
   username: string;
   password: string;
 }
-
-type Json = Record<string, unknown>;
 
 const MAX_DIAGNOSTIC = 1000;
 const MAX_META = 200;
@@ -94,15 +93,6 @@ export const MAILJET_MAPPING: readonly MappingRow[] = [
   { event: 'spam', when: '', type: 'complaint', reason: 'complaint' },
   { event: 'sent, open, click, unsub, any other', when: '', type: 'ignored', reason: '' },
 ];
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A single event (an object) or, with event grouping (Version 2), an array of them. */
 export function parseMailjetBody(rawBody: Buffer): Json | unknown[] {
@@ -182,28 +172,14 @@ function eventKey(event: Json, name: string, email: string): string {
   return `mailjet:${name}:${message.slice(0, MAX_META)}:${email}:${text(event.time)?.slice(0, 40) ?? ''}`;
 }
 
-type Mapped =
-  | { kind: 'bounce'; bounce: BounceInput }
-  | { kind: 'ignored' }
-  | { kind: 'skipped'; error: ValidationError };
-
-function skip(field: string, message: string): Mapped {
-  return { kind: 'skipped', error: new ValidationError(field, message) };
-}
-
-export function mapMailjetEvent(raw: unknown): Mapped {
+export function mapMailjetEvent(raw: unknown): MappedEvent {
   if (!isObject(raw)) return skip('body', 'must be a JSON object (a Mailjet event)');
   const name = text(raw.event)?.toLowerCase();
   if (!name) return skip('event', 'is required (the event type)');
   const classified = classify(raw, name);
   if (classified === 'ignored') return { kind: 'ignored' };
-  let email: string;
-  try {
-    email = normaliseEmail(text(raw.email) ?? '', 'email');
-  } catch (error) {
-    if (error instanceof ValidationError) return { kind: 'skipped', error };
-    throw error;
-  }
+  const email = recipientOrSkip(text(raw.email), 'email');
+  if (typeof email !== 'string') return email;
   const custom = firstOf(fromCustomData(raw.Payload), fromCustomData(raw.CustomID));
   const bounce: BounceInput = {
     email,
@@ -218,12 +194,11 @@ export function mapMailjetEvent(raw: unknown): Mapped {
   const diagnostic = (
     text(raw.comment) ?? (error ? `${related ? `${related}: ` : ''}${error}` : undefined)
   )?.slice(0, MAX_DIAGNOSTIC);
-  const status = enhancedStatus(diagnostic);
-  if (status) bounce.status = status;
-  if (diagnostic) bounce.diagnostic = diagnostic;
-  const createdAt = epochTime(raw.time);
-  if (createdAt) bounce.created_at = createdAt;
-  return { kind: 'bounce', bounce };
+  return withDetails(bounce, {
+    status: enhancedStatus(diagnostic),
+    diagnostic,
+    createdAt: epochTime(raw.time),
+  });
 }
 
 /**
@@ -255,22 +230,6 @@ export const mailjetProvider = defineProvider({
   async handle(request, config): Promise<ProviderOutcome> {
     requireBasicAuth(request.headers, config, 'mailjet');
     const body = parseMailjetBody(request.rawBody);
-    if (!Array.isArray(body)) {
-      const mapped = mapMailjetEvent(body);
-      if (mapped.kind === 'skipped') throw mapped.error;
-      return mapped.kind === 'bounce'
-        ? { kind: 'events', bounces: [mapped.bounce], ignored: 0, skipped: 0 }
-        : { kind: 'events', bounces: [], ignored: 1, skipped: 0 };
-    }
-    const bounces: BounceInput[] = [];
-    let ignored = 0;
-    let skipped = 0;
-    for (const element of body) {
-      const mapped = mapMailjetEvent(element);
-      if (mapped.kind === 'bounce') bounces.push(mapped.bounce);
-      else if (mapped.kind === 'ignored') ignored++;
-      else skipped++;
-    }
-    return { kind: 'events', bounces, ignored, skipped };
+    return mapOneOrBatch(body, mapMailjetEvent);
   },
 });

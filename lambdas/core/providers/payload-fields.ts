@@ -7,6 +7,11 @@ export function asObject(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
+/** The same test as `asObject`, as a type guard for `.find(isObject)` and early returns. */
+export function isObject(value: unknown): value is Json {
+  return asObject(value) !== undefined;
+}
+
 /** A non-blank string (trimmed), or a finite number as text. */
 export function text(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);

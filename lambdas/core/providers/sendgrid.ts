@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import type { BounceInput } from '../bounces/bounce.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
+import { mapBatch } from './mapped-event.js';
 import { defineProvider, type ProviderOutcome, type ProviderRequest } from './provider.js';
 import { mapSendgridEvent } from './sendgrid-mapping.js';
 
@@ -113,15 +113,6 @@ export const sendgridProvider = defineProvider({
   verifiesBeforeEnabledCheck: false,
   async handle(request, config, deps): Promise<ProviderOutcome> {
     verifySignature(request, config.key, deps.clock.now());
-    const bounces: BounceInput[] = [];
-    let ignored = 0;
-    let skipped = 0;
-    for (const event of parseBatch(request.rawBody)) {
-      const mapped = mapSendgridEvent(event);
-      if (mapped.kind === 'bounce') bounces.push(mapped.bounce);
-      else if (mapped.kind === 'ignored') ignored++;
-      else skipped++;
-    }
-    return { kind: 'events', bounces, ignored, skipped };
+    return mapBatch(parseBatch(request.rawBody), mapSendgridEvent);
   },
 });
