@@ -6,6 +6,7 @@ import type { Reason } from '../bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../subscribers/email.js';
 import { parseTimestamp } from '../timestamp.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import { CAMPAIGN_HEADER, defineProvider, type ProviderOutcome, SUBSCRIBER_HEADER } from './provider.js';
 
@@ -123,11 +124,7 @@ function toBounce(body: Json, bounce: Json): BounceInput {
     resolve_by: 'email',
     event_key: `forwardemail:${str(body.email_id) ?? ''}:${email}:${str(body.bounced_at) ?? ''}`,
   };
-  if (status) out.status = status;
-  if (diagnostic) out.diagnostic = diagnostic;
-  const createdAt = when(body.bounced_at);
-  if (createdAt) out.created_at = createdAt;
-  return out;
+  return withDetails(out, { status, diagnostic, createdAt: when(body.bounced_at) });
 }
 
 /**

@@ -2,10 +2,11 @@ import type { BounceInput, BounceType } from '../bounces/bounce.js';
 import { enhancedStatus, reasonFromStatus } from '../bounces/classify.js';
 import { isHardReason, type Reason } from '../bounces/reasons.js';
 import { ValidationError } from '../errors.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import { firstOf, fromCustomData } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
-import { type MappedEvent, mapOneOrBatch, recipientOrSkip, skip, withDetails } from './mapped-event.js';
+import { type MappedEvent, mapOneOrBatch, recipientOrSkip, skip } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
 import { isObject, type Json, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
@@ -194,11 +195,14 @@ export function mapMailjetEvent(raw: unknown): MappedEvent {
   const diagnostic = (
     text(raw.comment) ?? (error ? `${related ? `${related}: ` : ''}${error}` : undefined)
   )?.slice(0, MAX_DIAGNOSTIC);
-  return withDetails(bounce, {
-    status: enhancedStatus(diagnostic),
-    diagnostic,
-    createdAt: epochTime(raw.time),
-  });
+  return {
+    kind: 'bounce',
+    bounce: withDetails(bounce, {
+      status: enhancedStatus(diagnostic),
+      diagnostic,
+      createdAt: epochTime(raw.time),
+    }),
+  };
 }
 
 /**

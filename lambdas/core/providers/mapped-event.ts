@@ -26,17 +26,6 @@ export function recipientOrSkip(raw: string | undefined, field: string): string 
   }
 }
 
-/** The details a provider may know, set only when known so the recording's own fallbacks apply. */
-export function withDetails(
-  bounce: BounceInput,
-  details: { status?: string; diagnostic?: string; createdAt?: string },
-): MappedEvent {
-  if (details.status) bounce.status = details.status;
-  if (details.diagnostic) bounce.diagnostic = details.diagnostic;
-  if (details.createdAt) bounce.created_at = details.createdAt;
-  return { kind: 'bounce', bounce };
-}
-
 /** A batch mapped element by element and counted. */
 export function mapBatch(elements: readonly unknown[], map: (raw: unknown) => MappedEvent): ProviderOutcome {
   const bounces: BounceInput[] = [];

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { BounceInput } from '../bounces/bounce.js';
 import { enhancedStatus, reasonFromStatus, typeForReason } from '../bounces/classify.js';
 import type { Reason } from '../bounces/reasons.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
-import { type MappedEvent, recipientOrSkip, skip, withDetails } from './mapped-event.js';
+import { type MappedEvent, recipientOrSkip, skip } from './mapped-event.js';
 import { text } from './payload-fields.js';
 
 type SendgridEvent = Record<string, unknown>;
@@ -148,5 +149,8 @@ export function mapSendgridEvent(raw: unknown): MappedEvent {
     resolve_by: 'email',
     event_key: eventKey(event, email),
   };
-  return withDetails(bounce, { status, diagnostic, createdAt: sendgridTime(event.timestamp) });
+  return {
+    kind: 'bounce',
+    bounce: withDetails(bounce, { status, diagnostic, createdAt: sendgridTime(event.timestamp) }),
+  };
 }

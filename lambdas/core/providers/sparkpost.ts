@@ -3,10 +3,11 @@ import type { BounceInput, BounceType } from '../bounces/bounce.js';
 import { enhancedStatus, reasonFromStatus } from '../bounces/classify.js';
 import type { Reason } from '../bounces/reasons.js';
 import { ValidationError } from '../errors.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import { firstOf, fromCustomData, fromTags } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
-import { type MappedEvent, mapBatch, recipientOrSkip, skip, withDetails } from './mapped-event.js';
+import { type MappedEvent, mapBatch, recipientOrSkip, skip } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
 import { isObject, type Json, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
@@ -216,11 +217,14 @@ export function mapSparkpostEvent(raw: unknown, batchId?: string): MappedEvent {
     event_key: eventKey(event, type, email),
   };
   const diagnostic = (text(event.raw_reason) ?? text(event.reason))?.slice(0, MAX_DIAGNOSTIC);
-  return withDetails(bounce, {
-    status: enhancedStatus(diagnostic),
-    diagnostic,
-    createdAt: epochTime(event.timestamp),
-  });
+  return {
+    kind: 'bounce',
+    bounce: withDetails(bounce, {
+      status: enhancedStatus(diagnostic),
+      diagnostic,
+      createdAt: epochTime(event.timestamp),
+    }),
+  };
 }
 
 /**
