@@ -6,7 +6,7 @@ import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import { firstOf, fromCustomData } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
-import { type MappedEvent, mapOneOrBatch, recipientOrSkip, skip } from './mapped-event.js';
+import { flatEvent, type MappedEvent, mapOneOrBatch } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
 import { isObject, type Json, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
@@ -173,14 +173,10 @@ function eventKey(event: Json, name: string, email: string): string {
   return `mailjet:${name}:${message.slice(0, MAX_META)}:${email}:${text(event.time)?.slice(0, 40) ?? ''}`;
 }
 
-export function mapMailjetEvent(raw: unknown): MappedEvent {
-  if (!isObject(raw)) return skip('body', 'must be a JSON object (a Mailjet event)');
-  const name = text(raw.event)?.toLowerCase();
-  if (!name) return skip('event', 'is required (the event type)');
-  const classified = classify(raw, name);
-  if (classified === 'ignored') return { kind: 'ignored' };
-  const email = recipientOrSkip(text(raw.email), 'email');
-  if (typeof email !== 'string') return email;
+export function mapMailjetEvent(input: unknown): MappedEvent {
+  const head = flatEvent(input, 'a Mailjet event', classify);
+  if ('kind' in head) return head;
+  const { event: raw, name, classified, email } = head;
   const custom = firstOf(fromCustomData(raw.Payload), fromCustomData(raw.CustomID));
   const bounce: BounceInput = {
     email,

@@ -1,6 +1,7 @@
 import type { BounceInput } from '../bounces/bounce.js';
 import { ValidationError } from '../errors.js';
 import { normaliseEmail } from '../subscribers/email.js';
+import { isObject, type Json, text } from './payload-fields.js';
 import type { ProviderOutcome } from './provider.js';
 
 /**
@@ -51,4 +52,25 @@ export function mapOneOrBatch(body: unknown, map: (raw: unknown) => MappedEvent)
   return mapped.kind === 'bounce'
     ? { kind: 'events', bounces: [mapped.bounce], ignored: 0, skipped: 0 }
     : { kind: 'events', bounces: [], ignored: 1, skipped: 0 };
+}
+
+/**
+ * The start every flat event (type in `event`, recipient in `email`, as Brevo and Mailjet send them)
+ * goes through: an object, a type, a classification, then an address; or what the event becomes when
+ * one of them is missing. The address is checked only for events that count, so ignored events with
+ * no recipient are never skipped.
+ */
+export function flatEvent<C>(
+  raw: unknown,
+  what: string,
+  classify: (event: Json, name: string) => C | 'ignored',
+): { event: Json; name: string; classified: C; email: string } | MappedEvent {
+  if (!isObject(raw)) return skip('body', `must be a JSON object (${what})`);
+  const name = text(raw.event)?.toLowerCase();
+  if (!name) return skip('event', 'is required (the event type)');
+  const classified = classify(raw, name);
+  if (classified === 'ignored') return { kind: 'ignored' };
+  const email = recipientOrSkip(text(raw.email), 'email');
+  if (typeof email !== 'string') return email;
+  return { event: raw, name, classified, email };
 }
