@@ -8,7 +8,7 @@ import { type Correlation, firstOf, fromCustomData, fromTags } from './custom-va
 import { epochTime } from './epoch-time.js';
 import { flatEvent, type MappedEvent, mapOneOrBatch } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
-import { isObject, type Json, text } from './payload-fields.js';
+import { isObject, type Json, parseJsonText, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
 import { requireBasicOrBearer } from './webhook-credentials.js';
 
@@ -79,12 +79,7 @@ export const BREVO_MAPPING: readonly MappingRow[] = [
 
 /** One event, or an array of them when the webhook is created with `batched: true`. */
 export function parseBrevoBody(rawBody: Buffer): Json | unknown[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(rawBody.toString('utf8'));
   if (!isObject(body) && !Array.isArray(body))
     throw new ValidationError('body', 'must be a Brevo event (a JSON object) or an array of them');
   return body;

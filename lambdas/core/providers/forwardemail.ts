@@ -8,6 +8,7 @@ import { normaliseEmail } from '../subscribers/email.js';
 import { parseTimestamp } from '../timestamp.js';
 import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
+import { parseJsonText } from './payload-fields.js';
 import { CAMPAIGN_HEADER, defineProvider, type ProviderOutcome, SUBSCRIBER_HEADER } from './provider.js';
 
 type Json = Record<string, unknown>;
@@ -55,12 +56,7 @@ function verifySignature(rawBody: Buffer, key: string, header: string | undefine
 }
 
 function parseBody(rawBody: Buffer): Json {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(rawBody.toString('utf8'));
   const record = object(body);
   if (!record) throw new ValidationError('body', 'must be one JSON object (a Forward Email bounce)');
   return record;

@@ -8,7 +8,7 @@ import { firstOf, fromCustomData } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
 import { flatEvent, type MappedEvent, mapOneOrBatch } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
-import { isObject, type Json, text } from './payload-fields.js';
+import { isObject, type Json, parseJsonText, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
 import { quoteIntegers } from './quote-integers.js';
 import { requireBasicAuth } from './webhook-credentials.js';
@@ -97,12 +97,7 @@ export const MAILJET_MAPPING: readonly MappingRow[] = [
 
 /** A single event (an object) or, with event grouping (Version 2), an array of them. */
 export function parseMailjetBody(rawBody: Buffer): Json | unknown[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(quoteIntegers(rawBody.toString('utf8'), BIG_INTEGER_KEYS));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(quoteIntegers(rawBody.toString('utf8'), BIG_INTEGER_KEYS));
   if (!isObject(body) && !Array.isArray(body))
     throw new ValidationError('body', 'must be a Mailjet event (a JSON object) or an array of them');
   return body;

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
 import { mapBatch } from './mapped-event.js';
+import { parseJsonText } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome, type ProviderRequest } from './provider.js';
 import { mapSendgridEvent } from './sendgrid-mapping.js';
 
@@ -66,12 +67,7 @@ function verifySignature(request: ProviderRequest, keyText: string, now: Date): 
 }
 
 function parseBatch(rawBody: Buffer): unknown[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(rawBody.toString('utf8'));
   if (!Array.isArray(body)) throw new ValidationError('body', 'must be a JSON array of SendGrid events');
   return body;
 }

@@ -9,7 +9,7 @@ import { firstOf, fromCustomData, fromTags } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
 import { type MappedEvent, mapBatch, recipientOrSkip, skip } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
-import { isObject, type Json, text } from './payload-fields.js';
+import { isObject, type Json, parseJsonText, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
 import { requireBasicAuth } from './webhook-credentials.js';
 
@@ -117,12 +117,7 @@ export const SPARKPOST_MAPPING: readonly MappingRow[] = [
 ];
 
 function parseBatch(rawBody: Buffer): unknown[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(rawBody.toString('utf8'));
   if (!Array.isArray(body))
     throw new ValidationError('body', 'must be a JSON array of SparkPost events ({"msys": {...}})');
   return body;
