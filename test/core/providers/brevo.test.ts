@@ -6,14 +6,8 @@ import {
   type BrevoConfig,
   brevoProvider,
 } from '../../../lambdas/core/providers/brevo.js';
-import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
-import {
-  basicAuth,
-  CAMPAIGN,
-  PROVIDER_DEPS,
-  providerFixtures,
-  SUBSCRIBER,
-} from '../../support/provider-fixtures.js';
+import { providerCalls } from '../../support/provider-calls.js';
+import { basicAuth, CAMPAIGN, providerFixtures, SUBSCRIBER } from '../../support/provider-fixtures.js';
 
 const USER = 'brevo-hook';
 const PASSWORD = 'c0rrect horse battery staple';
@@ -26,20 +20,7 @@ const BASIC_ONLY: BrevoConfig = { ...BOTH, token: '' };
 const TOKEN_ONLY: BrevoConfig = { ...BOTH, username: '', password: '' };
 const GOOD = { authorization: basicAuth(USER, PASSWORD) };
 
-async function handle(
-  body: Buffer | unknown,
-  headers: Record<string, string | undefined> = GOOD,
-  config: BrevoConfig = BOTH,
-): Promise<ProviderOutcome> {
-  const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return brevoProvider.handle({ rawBody, headers }, config, PROVIDER_DEPS);
-}
-
-async function events(body: Buffer | unknown) {
-  const outcome = await handle(body);
-  if (outcome.kind !== 'events') throw new Error(`unexpected outcome ${outcome.kind}`);
-  return outcome;
-}
+const { handle, events } = providerCalls(brevoProvider, { headers: GOOD, config: BOTH });
 
 describe('brevoProvider: mapping', () => {
   it('maps a hard bounce with its code, time, campaign and subscriber (X-Mailin-custom) and key', async () => {

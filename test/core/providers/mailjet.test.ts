@@ -6,14 +6,8 @@ import {
   type MailjetConfig,
   mailjetProvider,
 } from '../../../lambdas/core/providers/mailjet.js';
-import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
-import {
-  basicAuth,
-  CAMPAIGN,
-  PROVIDER_DEPS,
-  providerFixtures,
-  SUBSCRIBER,
-} from '../../support/provider-fixtures.js';
+import { providerCalls } from '../../support/provider-calls.js';
+import { basicAuth, CAMPAIGN, providerFixtures, SUBSCRIBER } from '../../support/provider-fixtures.js';
 
 const USER = 'mailjet-hook';
 const PASSWORD = 'c0rrect horse battery staple';
@@ -24,20 +18,10 @@ const { fixture, json, jsonList } = providerFixtures('mailjet');
 
 const CONFIG: MailjetConfig = { enabled: true, username: USER, password: PASSWORD };
 
-async function handle(
-  body: Buffer | unknown,
-  headers: Record<string, string | undefined> = { authorization: basicAuth(USER, PASSWORD) },
-  config: MailjetConfig = CONFIG,
-): Promise<ProviderOutcome> {
-  const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return mailjetProvider.handle({ rawBody, headers }, config, PROVIDER_DEPS);
-}
-
-async function events(body: Buffer | unknown) {
-  const outcome = await handle(body);
-  if (outcome.kind !== 'events') throw new Error(`unexpected outcome ${outcome.kind}`);
-  return outcome;
-}
+const { handle, events } = providerCalls(mailjetProvider, {
+  headers: { authorization: basicAuth(USER, PASSWORD) },
+  config: CONFIG,
+});
 
 function bounceWith(fields: Json): Json {
   return { ...json('bounce.json'), comment: undefined, ...fields };

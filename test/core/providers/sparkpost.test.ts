@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isHardReason } from '../../../lambdas/core/bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../../../lambdas/core/errors.js';
-import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
 import {
   SPARKPOST_BOUNCE_CLASSES,
   SPARKPOST_MAPPING,
   type SparkpostConfig,
   sparkpostProvider,
 } from '../../../lambdas/core/providers/sparkpost.js';
-import {
-  basicAuth,
-  CAMPAIGN,
-  PROVIDER_DEPS,
-  providerFixtures,
-  SUBSCRIBER,
-} from '../../support/provider-fixtures.js';
+import { providerCalls } from '../../support/provider-calls.js';
+import { basicAuth, CAMPAIGN, providerFixtures, SUBSCRIBER } from '../../support/provider-fixtures.js';
 
 const USER = 'sparkpost-hook';
 const PASSWORD = 'c0rrect horse battery staple';
@@ -33,20 +27,10 @@ function messageEvent(element: Json): Json {
 
 const CONFIG: SparkpostConfig = { enabled: true, username: USER, password: PASSWORD };
 
-async function handle(
-  body: Buffer | unknown[],
-  headers: Record<string, string | undefined> = { authorization: basicAuth(USER, PASSWORD) },
-  config: SparkpostConfig = CONFIG,
-): Promise<ProviderOutcome> {
-  const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return sparkpostProvider.handle({ rawBody, headers }, config, PROVIDER_DEPS);
-}
-
-async function bounces(body: Buffer | unknown[]) {
-  const outcome = await handle(body);
-  if (outcome.kind !== 'events') throw new Error(`unexpected outcome ${outcome.kind}`);
-  return outcome;
-}
+const { handle, events: bounces } = providerCalls(sparkpostProvider, {
+  headers: { authorization: basicAuth(USER, PASSWORD) },
+  config: CONFIG,
+});
 
 /** The first event of the batch fixture with its class replaced. */
 function withClass(code: string): unknown[] {
