@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalService, startLocalService } from '../../bin/local/local-service.js';
+import type { LocalService } from '../../bin/local/local-service.js';
+import { adminAuth, listBounces, startProviderService } from '../support/provider-service.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/providers');
 const SP = { username: 'sp-user', password: 'sp-pass-0123456789' };
@@ -25,34 +25,18 @@ interface Listed {
 /** SparkPost, Mailjet and Brevo through `npm start`'s server: settings saved over the API, real requests. */
 describe('basic-auth provider webhooks end to end (local server)', () => {
   let service: LocalService;
-  const auth = () => ({ Authorization: `token ${service.user.name}:${service.user.token}` });
+  const auth = () => adminAuth(service);
 
   beforeAll(async () => {
-    service = await startLocalService({
-      port: 0,
-      logger: new Logger({ logLevel: 'SILENT' }),
-      providerAdapters: {
-        certificates: { load: async () => Promise.reject(new Error('no network in tests')) },
-        confirmer: { confirm: async () => undefined },
-      },
+    service = await startProviderService({
+      sparkpost: { enabled: true, ...SP },
+      mailjet: { enabled: true, ...MJ },
+      brevo: { enabled: true, ...BR },
     });
-    const res = await fetch(`${service.url}/api/settings/bounce`, {
-      method: 'PUT',
-      headers: { ...auth(), 'If-Match': '"0"' },
-      body: JSON.stringify({
-        sparkpost: { enabled: true, ...SP },
-        mailjet: { enabled: true, ...MJ },
-        brevo: { enabled: true, ...BR },
-      }),
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
   });
   afterAll(() => service.close());
 
-  async function listed(source: string): Promise<Listed[]> {
-    const res = await fetch(`${service.url}/api/bounces?per_page=100&source=${source}`, { headers: auth() });
-    return ((await res.json()) as { data: { results: Listed[] } }).data.results;
-  }
+  const listed = (source: string) => listBounces<Listed>(service, source);
 
   function post(provider: string, body: Buffer | string, authorization?: string) {
     return fetch(`${service.url}/webhooks/service/${provider}`, {

@@ -1,9 +1,9 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalService, startLocalService } from '../../bin/local/local-service.js';
+import type { LocalService } from '../../bin/local/local-service.js';
+import { listBounces, startProviderService } from '../support/provider-service.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/providers');
 const sendgridKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -12,38 +12,20 @@ const FE_KEY = 'forward-email-test-key-0123456789';
 /** The three self-verifying providers through `npm start`'s server: settings saved over the API, real signatures. */
 describe('provider webhooks end to end (local server)', () => {
   let service: LocalService;
-  const auth = () => ({ Authorization: `token ${service.user.name}:${service.user.token}` });
 
   beforeAll(async () => {
-    service = await startLocalService({
-      port: 0,
-      logger: new Logger({ logLevel: 'SILENT' }),
-      providerAdapters: {
-        certificates: { load: async () => Promise.reject(new Error('no network in tests')) },
-        confirmer: { confirm: async () => undefined },
+    service = await startProviderService({
+      sendgrid: {
+        enabled: true,
+        key: sendgridKey.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
       },
+      postmark: { enabled: true, username: 'pm-user', password: 'pm-pass-123' },
+      forwardemail: { enabled: true, key: FE_KEY },
     });
-    const res = await fetch(`${service.url}/api/settings/bounce`, {
-      method: 'PUT',
-      headers: { ...auth(), 'If-Match': '"0"' },
-      body: JSON.stringify({
-        sendgrid: {
-          enabled: true,
-          key: sendgridKey.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
-        },
-        postmark: { enabled: true, username: 'pm-user', password: 'pm-pass-123' },
-        forwardemail: { enabled: true, key: FE_KEY },
-      }),
-    });
-    expect(res.status).toBe(200);
   });
   afterAll(() => service.close());
 
-  async function bounces() {
-    const res = await fetch(`${service.url}/api/bounces?per_page=100`, { headers: auth() });
-    return ((await res.json()) as { data: { results: { source: string; email: string; type: string }[] } })
-      .data.results;
-  }
+  const bounces = () => listBounces<{ source: string; email: string; type: string }>(service);
 
   it('SendGrid: a signed batch is recorded, and a replay records nothing twice', async () => {
     const body = readFileSync(join(FIXTURES, 'sendgrid/batch.json'));

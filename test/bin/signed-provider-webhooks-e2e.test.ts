@@ -1,9 +1,9 @@
 import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalService, startLocalService } from '../../bin/local/local-service.js';
+import type { LocalService } from '../../bin/local/local-service.js';
+import { listBounces, startProviderService } from '../support/provider-service.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/providers');
 const MAILGUN_KEY = `key-${randomBytes(16).toString('hex')}`;
@@ -19,7 +19,6 @@ function fixture(path: string): Json {
 /** Mailgun, Resend and Postal through `npm start`'s server: settings saved over the API, real signatures. */
 describe('signed provider webhooks end to end (local server)', () => {
   let service: LocalService;
-  const auth = () => ({ Authorization: `token ${service.user.name}:${service.user.token}` });
   const post = (provider: string, body: Buffer | string, headers: Record<string, string> = {}) =>
     fetch(`${service.url}/webhooks/service/${provider}`, {
       method: 'POST',
@@ -30,35 +29,19 @@ describe('signed provider webhooks end to end (local server)', () => {
     ((await res.json()) as { data: { recorded: number; duplicates: number; ignored: number } }).data;
 
   beforeAll(async () => {
-    service = await startLocalService({
-      port: 0,
-      logger: new Logger({ logLevel: 'SILENT' }),
-      providerAdapters: {
-        certificates: { load: async () => Promise.reject(new Error('no network in tests')) },
-        confirmer: { confirm: async () => undefined },
+    service = await startProviderService({
+      mailgun: { enabled: true, signing_key: MAILGUN_KEY },
+      resend: { enabled: true, secret: RESEND_SECRET },
+      postal: {
+        enabled: true,
+        public_key: POSTAL.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       },
     });
-    const res = await fetch(`${service.url}/api/settings/bounce`, {
-      method: 'PUT',
-      headers: { ...auth(), 'If-Match': '"0"' },
-      body: JSON.stringify({
-        mailgun: { enabled: true, signing_key: MAILGUN_KEY },
-        resend: { enabled: true, secret: RESEND_SECRET },
-        postal: {
-          enabled: true,
-          public_key: POSTAL.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        },
-      }),
-    });
-    expect(res.status).toBe(200);
   });
   afterAll(() => service.close());
 
-  async function bouncesOf(source: string) {
-    const res = await fetch(`${service.url}/api/bounces?per_page=100&source=${source}`, { headers: auth() });
-    return ((await res.json()) as { data: { results: { email: string; type: string; reason: string }[] } })
-      .data.results;
-  }
+  const bouncesOf = (source: string) =>
+    listBounces<{ email: string; type: string; reason: string }>(service, source);
 
   describe('Mailgun', () => {
     function mailgunBody(eventData: Json, token: string, key = MAILGUN_KEY): string {

@@ -7,9 +7,8 @@ export function isBounceType(value: unknown): value is BounceType {
   return typeof value === 'string' && (BOUNCE_TYPES as readonly string[]).includes(value);
 }
 
-/** A bounce as every source hands it to the recording use case, already validated. */
-export interface BounceInput {
-  email?: string;
+/** What a bounce says, alike when a source hands it in and when it is stored. */
+interface BounceFields {
   subscriber_uuid?: string;
   campaign_uuid?: string;
   type: BounceType;
@@ -18,8 +17,6 @@ export interface BounceInput {
   diagnostic?: string;
   source: string;
   meta: Record<string, unknown>;
-  /** When the bounce happened (ISO 8601, UTC); the clock's now when the source does not say. */
-  created_at?: string;
   /** Idempotency key: one stored bounce per key, whatever the number of deliveries. */
   event_key?: string;
   /**
@@ -27,8 +24,16 @@ export interface BounceInput {
    * the event is, claimed with the key in the same conditional write. A later request with the same
    * key is a duplicate only when its fingerprint matches; another event under a used token is refused
    * (401). Such a key is claimed by an item of its own, whatever address or time the event names.
+   * Stored with the bounce and its key's claim; never shown.
    */
   event_fingerprint?: string;
+}
+
+/** A bounce as every source hands it to the recording use case, already validated. */
+export interface BounceInput extends BounceFields {
+  email?: string;
+  /** When the bounce happened (ISO 8601, UTC); the clock's now when the source does not say. */
+  created_at?: string;
   /**
    * Which identifier finds the subscriber first. The generic webhook trusts its caller's uuid;
    * providers echo a header anyone could have set, so their email decides (DESIGN §6).
@@ -37,21 +42,10 @@ export interface BounceInput {
 }
 
 /** A stored bounce. */
-export interface Bounce {
+export interface Bounce extends BounceFields {
   id: string;
   email: string;
-  subscriber_uuid?: string;
-  campaign_uuid?: string;
-  type: BounceType;
-  reason: Reason;
-  status?: string;
-  diagnostic?: string;
-  source: string;
-  meta: Record<string, unknown>;
   created_at: string;
-  event_key?: string;
-  /** Stored with the bounce and its key's claim; never shown (see `BounceInput.event_fingerprint`). */
-  event_fingerprint?: string;
 }
 
 /** A bounce in a listing: the stored bounce plus the subscriber's current status. */

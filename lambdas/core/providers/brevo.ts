@@ -2,11 +2,13 @@ import type { BounceInput, BounceType } from '../bounces/bounce.js';
 import { enhancedStatus, reasonFromStatus } from '../bounces/classify.js';
 import { isHardReason, type Reason } from '../bounces/reasons.js';
 import { ValidationError } from '../errors.js';
-import { normaliseEmail } from '../subscribers/email.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import { type Correlation, firstOf, fromCustomData, fromTags } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
+import { flatEvent, type MappedEvent, mapOneOrBatch } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
+import { isObject, type Json, parseJsonText, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
 import { requireBasicOrBearer } from './webhook-credentials.js';
 
@@ -17,7 +19,6 @@ export interface BrevoConfig {
   token: string;
 }
 
-type Json = Record<string, unknown>;
 type Classified = { type: BounceType; reason: Reason };
 
 const MAX_DIAGNOSTIC = 1000;
@@ -76,23 +77,9 @@ export const BREVO_MAPPING: readonly MappingRow[] = [
   },
 ];
 
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** One event, or an array of them when the webhook is created with `batched: true`. */
 export function parseBrevoBody(rawBody: Buffer): Json | unknown[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(rawBody.toString('utf8'));
   if (!isObject(body) && !Array.isArray(body))
     throw new ValidationError('body', 'must be a Brevo event (a JSON object) or an array of them');
   return body;
@@ -155,28 +142,10 @@ function eventKey(event: Json, name: string, email: string): string {
   return `brevo:${name}:${message}:${email}:${at.slice(0, 40)}`;
 }
 
-type Mapped =
-  | { kind: 'bounce'; bounce: BounceInput }
-  | { kind: 'ignored' }
-  | { kind: 'skipped'; error: ValidationError };
-
-function skip(field: string, message: string): Mapped {
-  return { kind: 'skipped', error: new ValidationError(field, message) };
-}
-
-export function mapBrevoEvent(raw: unknown): Mapped {
-  if (!isObject(raw)) return skip('body', 'must be a JSON object (a Brevo event)');
-  const name = text(raw.event)?.toLowerCase();
-  if (!name) return skip('event', 'is required (the event type)');
-  const classified = classify(raw, name);
-  if (classified === 'ignored') return { kind: 'ignored' };
-  let email: string;
-  try {
-    email = normaliseEmail(text(raw.email) ?? '', 'email');
-  } catch (error) {
-    if (error instanceof ValidationError) return { kind: 'skipped', error };
-    throw error;
-  }
+export function mapBrevoEvent(input: unknown): MappedEvent {
+  const head = flatEvent(input, 'a Brevo event', classify);
+  if ('kind' in head) return head;
+  const { event: raw, name, classified, email } = head;
   const custom = correlation(raw);
   const bounce: BounceInput = {
     email,
@@ -187,12 +156,14 @@ export function mapBrevoEvent(raw: unknown): Mapped {
     event_key: eventKey(raw, name, email),
   };
   const diagnostic = text(raw.reason)?.slice(0, MAX_DIAGNOSTIC);
-  const status = enhancedStatus(diagnostic);
-  if (status) bounce.status = status;
-  if (diagnostic) bounce.diagnostic = diagnostic;
-  const createdAt = eventTime(raw);
-  if (createdAt) bounce.created_at = createdAt;
-  return { kind: 'bounce', bounce };
+  return {
+    kind: 'bounce',
+    bounce: withDetails(bounce, {
+      status: enhancedStatus(diagnostic),
+      diagnostic,
+      createdAt: eventTime(raw),
+    }),
+  };
 }
 
 /**
@@ -249,22 +220,6 @@ export const brevoProvider = defineProvider({
   async handle(request, config): Promise<ProviderOutcome> {
     requireBasicOrBearer(request.headers, config, 'brevo');
     const body = parseBrevoBody(request.rawBody);
-    if (!Array.isArray(body)) {
-      const mapped = mapBrevoEvent(body);
-      if (mapped.kind === 'skipped') throw mapped.error;
-      return mapped.kind === 'bounce'
-        ? { kind: 'events', bounces: [mapped.bounce], ignored: 0, skipped: 0 }
-        : { kind: 'events', bounces: [], ignored: 1, skipped: 0 };
-    }
-    const bounces: BounceInput[] = [];
-    let ignored = 0;
-    let skipped = 0;
-    for (const element of body) {
-      const mapped = mapBrevoEvent(element);
-      if (mapped.kind === 'bounce') bounces.push(mapped.bounce);
-      else if (mapped.kind === 'ignored') ignored++;
-      else skipped++;
-    }
-    return { kind: 'events', bounces, ignored, skipped };
+    return mapOneOrBatch(body, mapBrevoEvent);
   },
 });

@@ -6,7 +6,9 @@ import type { Reason } from '../bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../subscribers/email.js';
 import { parseTimestamp } from '../timestamp.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
+import { parseJsonText } from './payload-fields.js';
 import { CAMPAIGN_HEADER, defineProvider, type ProviderOutcome, SUBSCRIBER_HEADER } from './provider.js';
 
 type Json = Record<string, unknown>;
@@ -54,12 +56,7 @@ function verifySignature(rawBody: Buffer, key: string, header: string | undefine
 }
 
 function parseBody(rawBody: Buffer): Json {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(rawBody.toString('utf8'));
   const record = object(body);
   if (!record) throw new ValidationError('body', 'must be one JSON object (a Forward Email bounce)');
   return record;
@@ -123,11 +120,7 @@ function toBounce(body: Json, bounce: Json): BounceInput {
     resolve_by: 'email',
     event_key: `forwardemail:${str(body.email_id) ?? ''}:${email}:${str(body.bounced_at) ?? ''}`,
   };
-  if (status) out.status = status;
-  if (diagnostic) out.diagnostic = diagnostic;
-  const createdAt = when(body.bounced_at);
-  if (createdAt) out.created_at = createdAt;
-  return out;
+  return withDetails(out, { status, diagnostic, createdAt: when(body.bounced_at) });
 }
 
 /**

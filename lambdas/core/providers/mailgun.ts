@@ -5,6 +5,7 @@ import { enhancedStatus, reasonFromStatus } from '../bounces/classify.js';
 import { isHardReason, type Reason } from '../bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../subscribers/email.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import type { MappingRow } from './mapping-row.js';
 import { asObject, compactMeta, epochSeconds, type Json, parseJsonObject, text } from './payload-fields.js';
@@ -134,11 +135,7 @@ function toBounce(
     event_key: `mailgun:${token}`,
     event_fingerprint: eventId,
   };
-  if (enhanced) out.status = enhanced;
-  if (diagnostic) out.diagnostic = diagnostic;
-  const createdAt = epochSeconds(event.timestamp);
-  if (createdAt) out.created_at = createdAt;
-  return out;
+  return withDetails(out, { status: enhanced, diagnostic, createdAt: epochSeconds(event.timestamp) });
 }
 
 /**

@@ -2,11 +2,13 @@ import type { BounceInput, BounceType } from '../bounces/bounce.js';
 import { enhancedStatus, reasonFromStatus } from '../bounces/classify.js';
 import { isHardReason, type Reason } from '../bounces/reasons.js';
 import { ValidationError } from '../errors.js';
-import { normaliseEmail } from '../subscribers/email.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import { firstOf, fromCustomData } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
+import { flatEvent, type MappedEvent, mapOneOrBatch } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
+import { isObject, type Json, parseJsonText, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
 import { quoteIntegers } from './quote-integers.js';
 import { requireBasicAuth } from './webhook-credentials.js';
@@ -16,8 +18,6 @@ export interface MailjetConfig {
   username: string;
   password: string;
 }
-
-type Json = Record<string, unknown>;
 
 const MAX_DIAGNOSTIC = 1000;
 const MAX_META = 200;
@@ -95,23 +95,9 @@ export const MAILJET_MAPPING: readonly MappingRow[] = [
   { event: 'sent, open, click, unsub, any other', when: '', type: 'ignored', reason: '' },
 ];
 
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A single event (an object) or, with event grouping (Version 2), an array of them. */
 export function parseMailjetBody(rawBody: Buffer): Json | unknown[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(quoteIntegers(rawBody.toString('utf8'), BIG_INTEGER_KEYS));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(quoteIntegers(rawBody.toString('utf8'), BIG_INTEGER_KEYS));
   if (!isObject(body) && !Array.isArray(body))
     throw new ValidationError('body', 'must be a Mailjet event (a JSON object) or an array of them');
   return body;
@@ -182,28 +168,10 @@ function eventKey(event: Json, name: string, email: string): string {
   return `mailjet:${name}:${message.slice(0, MAX_META)}:${email}:${text(event.time)?.slice(0, 40) ?? ''}`;
 }
 
-type Mapped =
-  | { kind: 'bounce'; bounce: BounceInput }
-  | { kind: 'ignored' }
-  | { kind: 'skipped'; error: ValidationError };
-
-function skip(field: string, message: string): Mapped {
-  return { kind: 'skipped', error: new ValidationError(field, message) };
-}
-
-export function mapMailjetEvent(raw: unknown): Mapped {
-  if (!isObject(raw)) return skip('body', 'must be a JSON object (a Mailjet event)');
-  const name = text(raw.event)?.toLowerCase();
-  if (!name) return skip('event', 'is required (the event type)');
-  const classified = classify(raw, name);
-  if (classified === 'ignored') return { kind: 'ignored' };
-  let email: string;
-  try {
-    email = normaliseEmail(text(raw.email) ?? '', 'email');
-  } catch (error) {
-    if (error instanceof ValidationError) return { kind: 'skipped', error };
-    throw error;
-  }
+export function mapMailjetEvent(input: unknown): MappedEvent {
+  const head = flatEvent(input, 'a Mailjet event', classify);
+  if ('kind' in head) return head;
+  const { event: raw, name, classified, email } = head;
   const custom = firstOf(fromCustomData(raw.Payload), fromCustomData(raw.CustomID));
   const bounce: BounceInput = {
     email,
@@ -218,12 +186,14 @@ export function mapMailjetEvent(raw: unknown): Mapped {
   const diagnostic = (
     text(raw.comment) ?? (error ? `${related ? `${related}: ` : ''}${error}` : undefined)
   )?.slice(0, MAX_DIAGNOSTIC);
-  const status = enhancedStatus(diagnostic);
-  if (status) bounce.status = status;
-  if (diagnostic) bounce.diagnostic = diagnostic;
-  const createdAt = epochTime(raw.time);
-  if (createdAt) bounce.created_at = createdAt;
-  return { kind: 'bounce', bounce };
+  return {
+    kind: 'bounce',
+    bounce: withDetails(bounce, {
+      status: enhancedStatus(diagnostic),
+      diagnostic,
+      createdAt: epochTime(raw.time),
+    }),
+  };
 }
 
 /**
@@ -255,22 +225,6 @@ export const mailjetProvider = defineProvider({
   async handle(request, config): Promise<ProviderOutcome> {
     requireBasicAuth(request.headers, config, 'mailjet');
     const body = parseMailjetBody(request.rawBody);
-    if (!Array.isArray(body)) {
-      const mapped = mapMailjetEvent(body);
-      if (mapped.kind === 'skipped') throw mapped.error;
-      return mapped.kind === 'bounce'
-        ? { kind: 'events', bounces: [mapped.bounce], ignored: 0, skipped: 0 }
-        : { kind: 'events', bounces: [], ignored: 1, skipped: 0 };
-    }
-    const bounces: BounceInput[] = [];
-    let ignored = 0;
-    let skipped = 0;
-    for (const element of body) {
-      const mapped = mapMailjetEvent(element);
-      if (mapped.kind === 'bounce') bounces.push(mapped.bounce);
-      else if (mapped.kind === 'ignored') ignored++;
-      else skipped++;
-    }
-    return { kind: 'events', bounces, ignored, skipped };
+    return mapOneOrBatch(body, mapMailjetEvent);
   },
 });

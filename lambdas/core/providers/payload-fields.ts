@@ -7,20 +7,29 @@ export function asObject(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
+/** The same test as `asObject`, as a type guard for `.find(isObject)` and early returns. */
+export function isObject(value: unknown): value is Json {
+  return asObject(value) !== undefined;
+}
+
 /** A non-blank string (trimmed), or a finite number as text. */
 export function text(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
-/** The raw body as one JSON object; a 400 naming `body` otherwise. */
-export function parseJsonObject(rawBody: Buffer, what: string): Json {
-  let body: unknown;
+/** The body's text parsed, or a 400 naming `body` with the parser's complaint. */
+export function parseJsonText(text: string): unknown {
   try {
-    body = JSON.parse(rawBody.toString('utf8'));
+    return JSON.parse(text);
   } catch (cause) {
     throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
   }
+}
+
+/** The raw body as one JSON object; a 400 naming `body` otherwise. */
+export function parseJsonObject(rawBody: Buffer, what: string): Json {
+  const body = parseJsonText(rawBody.toString('utf8'));
   const record = asObject(body);
   if (!record) throw new ValidationError('body', `must be one JSON object (${what})`);
   return record;

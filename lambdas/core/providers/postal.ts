@@ -4,6 +4,7 @@ import { enhancedStatus, reasonFromStatus } from '../bounces/classify.js';
 import { isHardReason, type Reason } from '../bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../subscribers/email.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import type { MappingRow } from './mapping-row.js';
 import { asObject, compactMeta, epochSeconds, type Json, parseJsonObject, text } from './payload-fields.js';
@@ -130,11 +131,8 @@ function toBounce(
     resolve_by: 'email',
     event_key: `postal:${id}`,
   };
-  if (status) out.status = status;
-  if (diagnostic) out.diagnostic = diagnostic;
   const createdAt = epochSeconds(payload.timestamp) ?? epochSeconds(envelope.timestamp);
-  if (createdAt) out.created_at = createdAt;
-  return out;
+  return withDetails(out, { status, diagnostic, createdAt });
 }
 
 /**

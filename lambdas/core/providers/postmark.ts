@@ -6,6 +6,7 @@ import { UnauthenticatedError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../subscribers/email.js';
 import { parseTimestamp } from '../timestamp.js';
 import { correlate } from './correlation.js';
+import { parseJsonText } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome, type ProviderRequest } from './provider.js';
 import { topLevelInteger } from './top-level-integer.js';
 
@@ -53,12 +54,7 @@ function verifyCredentials(request: ProviderRequest, config: { username: string;
  */
 export function parsePostmarkBody(rawBody: Buffer): Json {
   const text = rawBody.toString('utf8');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(text);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError('body', 'must be one JSON object (a Postmark webhook record)');
   }

@@ -6,6 +6,7 @@ import { isHardReason, type Reason } from '../bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../subscribers/email.js';
 import { parseTimestamp } from '../timestamp.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import type { MappingRow } from './mapping-row.js';
 import { asObject, compactMeta, type Json, parseJsonObject, text } from './payload-fields.js';
@@ -182,11 +183,7 @@ function toBounce(body: Json, data: Json, email: string, svixId: string): Bounce
     // Svix sends every retry of one event with the same id.
     event_key: `resend:${svixId}`,
   };
-  if (status) out.status = status;
-  if (diagnostic) out.diagnostic = diagnostic;
-  const createdAt = when(body.created_at) ?? when(data.created_at);
-  if (createdAt) out.created_at = createdAt;
-  return out;
+  return withDetails(out, { status, diagnostic, createdAt: when(body.created_at) ?? when(data.created_at) });
 }
 
 /** The one recipient of the email; undefined when there are several (Resend does not say which). */

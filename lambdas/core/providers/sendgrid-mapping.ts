@@ -2,14 +2,10 @@ import { createHash } from 'node:crypto';
 import type { BounceInput } from '../bounces/bounce.js';
 import { enhancedStatus, reasonFromStatus, typeForReason } from '../bounces/classify.js';
 import type { Reason } from '../bounces/reasons.js';
-import { normaliseEmail } from '../subscribers/email.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
-
-/** What one SendGrid event becomes: a bounce to record, deliberately ignored, or unusable. */
-export type SendgridMapped =
-  | { kind: 'bounce'; bounce: BounceInput }
-  | { kind: 'ignored' }
-  | { kind: 'skipped' };
+import { type MappedEvent, recipientOrSkip, skip } from './mapped-event.js';
+import { text } from './payload-fields.js';
 
 type SendgridEvent = Record<string, unknown>;
 
@@ -29,12 +25,6 @@ const CLASSIFICATIONS: readonly [string, Reason][] = [
   ['reputation', 'blocked'],
   ['frequency or volume', 'rate_limited'],
 ];
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim() || undefined;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
-}
 
 function lower(value: unknown): string {
   return text(value)?.toLowerCase() ?? '';
@@ -140,18 +130,15 @@ function meta(event: SendgridEvent): Record<string, unknown> {
 }
 
 /** Maps one element of a SendGrid batch; never throws, so one bad event cannot fail the others. */
-export function mapSendgridEvent(raw: unknown): SendgridMapped {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'skipped' };
+export function mapSendgridEvent(raw: unknown): MappedEvent {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return skip('body', 'must be a JSON object (a SendGrid event)');
   const event = raw as SendgridEvent;
-  if (!text(event.event)) return { kind: 'skipped' };
+  if (!text(event.event)) return skip('event', 'is required (the event type)');
   const classified = classify(event);
   if (!classified) return { kind: 'ignored' };
-  let email: string;
-  try {
-    email = normaliseEmail(typeof event.email === 'string' ? event.email : '');
-  } catch {
-    return { kind: 'skipped' };
-  }
+  const email = recipientOrSkip(typeof event.email === 'string' ? event.email : undefined, 'email');
+  if (typeof email !== 'string') return email;
   const diagnostic = text(event.reason)?.slice(0, MAX_DIAGNOSTIC);
   const status = enhancedStatus(text(event.status)) ?? enhancedStatus(diagnostic);
   const bounce: BounceInput = {
@@ -162,9 +149,8 @@ export function mapSendgridEvent(raw: unknown): SendgridMapped {
     resolve_by: 'email',
     event_key: eventKey(event, email),
   };
-  if (status) bounce.status = status;
-  if (diagnostic) bounce.diagnostic = diagnostic;
-  const createdAt = sendgridTime(event.timestamp);
-  if (createdAt) bounce.created_at = createdAt;
-  return { kind: 'bounce', bounce };
+  return {
+    kind: 'bounce',
+    bounce: withDetails(bounce, { status, diagnostic, createdAt: sendgridTime(event.timestamp) }),
+  };
 }

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import type { BounceInput } from '../bounces/bounce.js';
 import { UnauthenticatedError, ValidationError } from '../errors.js';
+import { mapBatch } from './mapped-event.js';
+import { parseJsonText } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome, type ProviderRequest } from './provider.js';
 import { mapSendgridEvent } from './sendgrid-mapping.js';
 
@@ -66,12 +67,7 @@ function verifySignature(request: ProviderRequest, keyText: string, now: Date): 
 }
 
 function parseBatch(rawBody: Buffer): unknown[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(rawBody.toString('utf8'));
   if (!Array.isArray(body)) throw new ValidationError('body', 'must be a JSON array of SendGrid events');
   return body;
 }
@@ -113,15 +109,6 @@ export const sendgridProvider = defineProvider({
   verifiesBeforeEnabledCheck: false,
   async handle(request, config, deps): Promise<ProviderOutcome> {
     verifySignature(request, config.key, deps.clock.now());
-    const bounces: BounceInput[] = [];
-    let ignored = 0;
-    let skipped = 0;
-    for (const event of parseBatch(request.rawBody)) {
-      const mapped = mapSendgridEvent(event);
-      if (mapped.kind === 'bounce') bounces.push(mapped.bounce);
-      else if (mapped.kind === 'ignored') ignored++;
-      else skipped++;
-    }
-    return { kind: 'events', bounces, ignored, skipped };
+    return mapBatch(parseBatch(request.rawBody), mapSendgridEvent);
   },
 });

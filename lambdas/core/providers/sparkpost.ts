@@ -3,11 +3,13 @@ import type { BounceInput, BounceType } from '../bounces/bounce.js';
 import { enhancedStatus, reasonFromStatus } from '../bounces/classify.js';
 import type { Reason } from '../bounces/reasons.js';
 import { ValidationError } from '../errors.js';
-import { normaliseEmail } from '../subscribers/email.js';
+import { withDetails } from './bounce-details.js';
 import { correlate } from './correlation.js';
 import { firstOf, fromCustomData, fromTags } from './custom-values.js';
 import { epochTime } from './epoch-time.js';
+import { type MappedEvent, mapBatch, recipientOrSkip, skip } from './mapped-event.js';
 import type { MappingRow } from './mapping-table.js';
+import { isObject, type Json, parseJsonText, text } from './payload-fields.js';
 import { defineProvider, type ProviderOutcome } from './provider.js';
 import { requireBasicAuth } from './webhook-credentials.js';
 
@@ -17,7 +19,6 @@ export interface SparkpostConfig {
   password: string;
 }
 
-type Json = Record<string, unknown>;
 type Outcome = { type: BounceType; reason: Reason | null } | 'ignored';
 
 const MAX_DIAGNOSTIC = 1000;
@@ -115,22 +116,8 @@ export const SPARKPOST_MAPPING: readonly MappingRow[] = [
   },
 ];
 
-function text(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function parseBatch(rawBody: Buffer): unknown[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch (cause) {
-    throw new ValidationError('body', `is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  const body = parseJsonText(rawBody.toString('utf8'));
   if (!Array.isArray(body))
     throw new ValidationError('body', 'must be a JSON array of SparkPost events ({"msys": {...}})');
   return body;
@@ -202,25 +189,19 @@ function eventKey(event: Json, type: string, email: string): string {
   return `sparkpost:${type}:${createHash('sha256').update(JSON.stringify(event)).digest('hex')}`;
 }
 
-type Mapped = { kind: 'bounce'; bounce: BounceInput } | { kind: 'ignored' } | { kind: 'skipped' };
-
 /** One element of a batch; never throws, so one bad event cannot fail the others. */
-export function mapSparkpostEvent(raw: unknown, batchId?: string): Mapped {
-  if (!isObject(raw) || !isObject(raw.msys)) return { kind: 'skipped' };
+export function mapSparkpostEvent(raw: unknown, batchId?: string): MappedEvent {
+  if (!isObject(raw) || !isObject(raw.msys)) return skip('msys', 'must be a JSON object (a SparkPost event)');
   // `message_event`, `track_event`, `unsubscribe_event`, ...: one per element. An empty `msys` is the
   // test batch SparkPost posts when a webhook is saved, which must be answered 200.
   const event = Object.values(raw.msys).find(isObject);
   if (!event) return { kind: 'ignored' };
   const type = text(event.type)?.toLowerCase();
-  if (!type) return { kind: 'skipped' };
+  if (!type) return skip('type', 'is required (the event type)');
   const classified = classify(event);
   if (classified === 'ignored') return { kind: 'ignored' };
-  let email: string;
-  try {
-    email = normaliseEmail(text(event.rcpt_to) ?? text(event.raw_rcpt_to) ?? '', 'rcpt_to');
-  } catch {
-    return { kind: 'skipped' };
-  }
+  const email = recipientOrSkip(text(event.rcpt_to) ?? text(event.raw_rcpt_to), 'rcpt_to');
+  if (typeof email !== 'string') return email;
   const custom = firstOf(fromCustomData(event.rcpt_meta), fromTags(event.rcpt_tags));
   const bounce: BounceInput = {
     email,
@@ -231,12 +212,14 @@ export function mapSparkpostEvent(raw: unknown, batchId?: string): Mapped {
     event_key: eventKey(event, type, email),
   };
   const diagnostic = (text(event.raw_reason) ?? text(event.reason))?.slice(0, MAX_DIAGNOSTIC);
-  const status = enhancedStatus(diagnostic);
-  if (status) bounce.status = status;
-  if (diagnostic) bounce.diagnostic = diagnostic;
-  const createdAt = epochTime(event.timestamp);
-  if (createdAt) bounce.created_at = createdAt;
-  return { kind: 'bounce', bounce };
+  return {
+    kind: 'bounce',
+    bounce: withDetails(bounce, {
+      status: enhancedStatus(diagnostic),
+      diagnostic,
+      createdAt: epochTime(event.timestamp),
+    }),
+  };
 }
 
 /**
@@ -267,15 +250,6 @@ export const sparkpostProvider = defineProvider({
   async handle(request, config): Promise<ProviderOutcome> {
     requireBasicAuth(request.headers, config, 'sparkpost');
     const batchId = text(request.headers[BATCH_HEADER]);
-    const bounces: BounceInput[] = [];
-    let ignored = 0;
-    let skipped = 0;
-    for (const element of parseBatch(request.rawBody)) {
-      const mapped = mapSparkpostEvent(element, batchId);
-      if (mapped.kind === 'bounce') bounces.push(mapped.bounce);
-      else if (mapped.kind === 'ignored') ignored++;
-      else skipped++;
-    }
-    return { kind: 'events', bounces, ignored, skipped };
+    return mapBatch(parseBatch(request.rawBody), (element) => mapSparkpostEvent(element, batchId));
   },
 });

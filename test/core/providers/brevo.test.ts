@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnauthenticatedError, ValidationError } from '../../../lambdas/core/errors.js';
 import {
@@ -8,55 +6,21 @@ import {
   type BrevoConfig,
   brevoProvider,
 } from '../../../lambdas/core/providers/brevo.js';
-import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
+import { providerCalls } from '../../support/provider-calls.js';
+import { basicAuth, CAMPAIGN, providerFixtures, SUBSCRIBER } from '../../support/provider-fixtures.js';
 
-import { FakeClock } from '../../support/fakes.js';
-
-const DEPS = { clock: new FakeClock(), certificates: { load: async () => '' } };
-const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/brevo');
 const USER = 'brevo-hook';
 const PASSWORD = 'c0rrect horse battery staple';
 const TOKEN = 'brevo-bearer-token-0123456789';
-const CAMPAIGN = '6f1c2b0e-4d3a-4c5b-9a8e-7d6c5b4a3f21';
-const SUBSCRIBER = '0b9d8c7e-6f5a-4e3d-8c2b-1a0f9e8d7c6b';
 
-type Json = Record<string, unknown>;
-
-function fixture(name: string): Buffer {
-  return readFileSync(join(FIXTURES, name));
-}
-
-function json(name: string): Json {
-  return JSON.parse(fixture(name).toString('utf8'));
-}
-
-function jsonList(name: string): Json[] {
-  return JSON.parse(fixture(name).toString('utf8'));
-}
-
-function basic(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-}
+const { fixture, json, jsonList } = providerFixtures('brevo');
 
 const BOTH: BrevoConfig = { enabled: true, username: USER, password: PASSWORD, token: TOKEN };
 const BASIC_ONLY: BrevoConfig = { ...BOTH, token: '' };
 const TOKEN_ONLY: BrevoConfig = { ...BOTH, username: '', password: '' };
-const GOOD = { authorization: basic(USER, PASSWORD) };
+const GOOD = { authorization: basicAuth(USER, PASSWORD) };
 
-async function handle(
-  body: Buffer | unknown,
-  headers: Record<string, string | undefined> = GOOD,
-  config: BrevoConfig = BOTH,
-): Promise<ProviderOutcome> {
-  const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return brevoProvider.handle({ rawBody, headers }, config, DEPS);
-}
-
-async function events(body: Buffer | unknown) {
-  const outcome = await handle(body);
-  if (outcome.kind !== 'events') throw new Error(`unexpected outcome ${outcome.kind}`);
-  return outcome;
-}
+const { handle, events } = providerCalls(brevoProvider, { headers: GOOD, config: BOTH });
 
 describe('brevoProvider: mapping', () => {
   it('maps a hard bounce with its code, time, campaign and subscriber (X-Mailin-custom) and key', async () => {
@@ -194,10 +158,10 @@ describe('brevoProvider: credentials', () => {
 
   it('with only a token configured, basic auth is refused', async () => {
     expect((await handle(body, { authorization: `Bearer ${TOKEN}` }, TOKEN_ONLY)).kind).toBe('events');
-    await expect(handle(body, { authorization: basic('', '') }, TOKEN_ONLY)).rejects.toBeInstanceOf(
+    await expect(handle(body, { authorization: basicAuth('', '') }, TOKEN_ONLY)).rejects.toBeInstanceOf(
       UnauthenticatedError,
     );
-    await expect(handle(body, { authorization: basic('x', TOKEN) }, TOKEN_ONLY)).rejects.toBeInstanceOf(
+    await expect(handle(body, { authorization: basicAuth('x', TOKEN) }, TOKEN_ONLY)).rejects.toBeInstanceOf(
       UnauthenticatedError,
     );
   });
@@ -205,7 +169,7 @@ describe('brevoProvider: credentials', () => {
   it.each([
     ['no header', {}],
     ['a wrong token', { authorization: `Bearer ${TOKEN}x` }],
-    ['a wrong password', { authorization: basic(USER, 'nope') }],
+    ['a wrong password', { authorization: basicAuth(USER, 'nope') }],
     ['another scheme', { authorization: `Token ${TOKEN}` }],
   ])('refuses %s with a 401', async (_, headers) => {
     await expect(handle(body, headers, BOTH)).rejects.toBeInstanceOf(UnauthenticatedError);
@@ -213,7 +177,7 @@ describe('brevoProvider: credentials', () => {
 
   it('blank secrets never admit: nothing configured, or only whitespace', async () => {
     const blank: BrevoConfig = { enabled: true, username: ' ', password: ' ', token: '  ' };
-    for (const headers of [{}, { authorization: 'Bearer   ' }, { authorization: basic(' ', ' ') }]) {
+    for (const headers of [{}, { authorization: 'Bearer   ' }, { authorization: basicAuth(' ', ' ') }]) {
       await expect(handle(body, headers, blank)).rejects.toBeInstanceOf(UnauthenticatedError);
     }
   });

@@ -7,6 +7,7 @@ import { UnauthenticatedError, ValidationError } from '../../../lambdas/core/err
 import { mailgunMapping, mailgunProvider } from '../../../lambdas/core/providers/mailgun.js';
 import type { ProviderOutcome, ProviderRequest } from '../../../lambdas/core/providers/provider.js';
 import { FakeClock } from '../../support/fakes.js';
+import { bounceOrIgnored, describeMappingExamples } from '../../support/mapping-examples.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/mailgun');
 const KEY = `key-${randomBytes(16).toString('hex')}`;
@@ -49,10 +50,7 @@ function handle(body: unknown, key = KEY): Promise<ProviderOutcome> {
 }
 
 async function mapped(eventData: Json): Promise<BounceInput | 'ignored'> {
-  const outcome = await handle(signed(eventData).body);
-  if (outcome.kind !== 'events') throw new Error(`unexpected ${outcome.kind}`);
-  if (outcome.ignored === 1 && outcome.bounces.length === 0) return 'ignored';
-  return outcome.bounces[0] as BounceInput;
+  return bounceOrIgnored(await handle(signed(eventData).body));
 }
 
 function failed(status: Json, reason = 'bounce'): Json {
@@ -96,19 +94,7 @@ const EXAMPLES: Record<string, Json> = {
   },
 };
 
-describe('mailgunProvider: the mapping table', () => {
-  it('has one example per row and no example without a row', () => {
-    expect(Object.keys(EXAMPLES).sort()).toEqual(mailgunMapping.map((r) => r.event).sort());
-  });
-
-  for (const row of mailgunMapping) {
-    it(`${row.event} -> ${row.type}${row.reason ? ` ${row.reason}` : ''}`, async () => {
-      const result = await mapped(EXAMPLES[row.event] as Json);
-      if (row.type === 'ignored') expect(result).toBe('ignored');
-      else expect(result).toMatchObject({ type: row.type, reason: row.reason });
-    });
-  }
-});
+describeMappingExamples('mailgunProvider: the mapping table', mailgunMapping, EXAMPLES, mapped);
 
 describe('mailgunProvider: mapping', () => {
   it('maps a permanent failure with its status, time, correlation, key and fingerprint', async () => {

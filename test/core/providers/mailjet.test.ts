@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnauthenticatedError, ValidationError } from '../../../lambdas/core/errors.js';
 import {
@@ -8,51 +6,22 @@ import {
   type MailjetConfig,
   mailjetProvider,
 } from '../../../lambdas/core/providers/mailjet.js';
-import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
+import { providerCalls } from '../../support/provider-calls.js';
+import { basicAuth, CAMPAIGN, providerFixtures, SUBSCRIBER } from '../../support/provider-fixtures.js';
 
-import { FakeClock } from '../../support/fakes.js';
-
-const DEPS = { clock: new FakeClock(), certificates: { load: async () => '' } };
-const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/mailjet');
 const USER = 'mailjet-hook';
 const PASSWORD = 'c0rrect horse battery staple';
-const CAMPAIGN = '6f1c2b0e-4d3a-4c5b-9a8e-7d6c5b4a3f21';
-const SUBSCRIBER = '0b9d8c7e-6f5a-4e3d-8c2b-1a0f9e8d7c6b';
 
 type Json = Record<string, unknown>;
 
-function fixture(name: string): Buffer {
-  return readFileSync(join(FIXTURES, name));
-}
-
-function json(name: string): Json {
-  return JSON.parse(fixture(name).toString('utf8'));
-}
-
-function jsonList(name: string): Json[] {
-  return JSON.parse(fixture(name).toString('utf8'));
-}
-
-function basic(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-}
+const { fixture, json, jsonList } = providerFixtures('mailjet');
 
 const CONFIG: MailjetConfig = { enabled: true, username: USER, password: PASSWORD };
 
-async function handle(
-  body: Buffer | unknown,
-  headers: Record<string, string | undefined> = { authorization: basic(USER, PASSWORD) },
-  config: MailjetConfig = CONFIG,
-): Promise<ProviderOutcome> {
-  const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return mailjetProvider.handle({ rawBody, headers }, config, DEPS);
-}
-
-async function events(body: Buffer | unknown) {
-  const outcome = await handle(body);
-  if (outcome.kind !== 'events') throw new Error(`unexpected outcome ${outcome.kind}`);
-  return outcome;
-}
+const { handle, events } = providerCalls(mailjetProvider, {
+  headers: { authorization: basicAuth(USER, PASSWORD) },
+  config: CONFIG,
+});
 
 function bounceWith(fields: Json): Json {
   return { ...json('bounce.json'), comment: undefined, ...fields };
@@ -207,15 +176,15 @@ describe('mailjetProvider: body', () => {
 describe('mailjetProvider: credentials', () => {
   it.each([
     ['no header', {}],
-    ['a wrong password', { authorization: basic(USER, 'nope') }],
-    ['a wrong user', { authorization: basic('someone', PASSWORD) }],
+    ['a wrong password', { authorization: basicAuth(USER, 'nope') }],
+    ['a wrong user', { authorization: basicAuth('someone', PASSWORD) }],
   ])('refuses %s with a 401', async (_, headers) => {
     await expect(handle(fixture('bounce.json'), headers)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
   it('never admits with a blank password configured', async () => {
     const config = { ...CONFIG, password: ' \t' };
-    const headers = { authorization: basic(USER, ' \t') };
+    const headers = { authorization: basicAuth(USER, ' \t') };
     await expect(handle(fixture('bounce.json'), headers, config)).rejects.toBeInstanceOf(
       UnauthenticatedError,
     );

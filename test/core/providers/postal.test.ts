@@ -7,6 +7,7 @@ import { UnauthenticatedError } from '../../../lambdas/core/errors.js';
 import { postalMapping, postalProvider } from '../../../lambdas/core/providers/postal.js';
 import type { ProviderOutcome, ProviderRequest } from '../../../lambdas/core/providers/provider.js';
 import { FakeClock } from '../../support/fakes.js';
+import { bounceOrIgnored, describeMappingExamples } from '../../support/mapping-examples.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/postal');
 const KEYS = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -39,10 +40,7 @@ function handle(request: ProviderRequest, key = PEM): Promise<ProviderOutcome> {
 }
 
 async function mapped(body: Json): Promise<BounceInput | 'ignored'> {
-  const outcome = await handle(signed(body));
-  if (outcome.kind !== 'events') throw new Error(`unexpected ${outcome.kind}`);
-  if (outcome.ignored === 1 && outcome.bounces.length === 0) return 'ignored';
-  return outcome.bounces[0] as BounceInput;
+  return bounceOrIgnored(await handle(signed(body)));
 }
 
 function failed(payload: Json): Json {
@@ -85,19 +83,7 @@ const EXAMPLES: Record<string, Json> = {
   },
 };
 
-describe('postalProvider: the mapping table', () => {
-  it('has one example per row and no example without a row', () => {
-    expect(Object.keys(EXAMPLES).sort()).toEqual(postalMapping.map((r) => r.event).sort());
-  });
-
-  for (const row of postalMapping) {
-    it(`${row.event} -> ${row.type}${row.reason ? ` ${row.reason}` : ''}`, async () => {
-      const result = await mapped(EXAMPLES[row.event] as Json);
-      if (row.type === 'ignored') expect(result).toBe('ignored');
-      else expect(result).toMatchObject({ type: row.type, reason: row.reason });
-    });
-  }
-});
+describeMappingExamples('postalProvider: the mapping table', postalMapping, EXAMPLES, mapped);
 
 describe('postalProvider: mapping', () => {
   it('maps a hard failure with its status, output, time, campaign tag and the envelope uuid as key', async () => {

@@ -7,6 +7,7 @@ import { UnauthenticatedError } from '../../../lambdas/core/errors.js';
 import type { ProviderOutcome, ProviderRequest } from '../../../lambdas/core/providers/provider.js';
 import { resendMapping, resendProvider } from '../../../lambdas/core/providers/resend.js';
 import { FakeClock } from '../../support/fakes.js';
+import { bounceOrIgnored, describeMappingExamples } from '../../support/mapping-examples.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/resend');
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
@@ -55,10 +56,7 @@ function handle(request: ProviderRequest, secret = SECRET, now = NOW): Promise<P
 }
 
 async function mapped(body: Json): Promise<BounceInput | 'ignored'> {
-  const outcome = await handle(signed(body));
-  if (outcome.kind !== 'events') throw new Error(`unexpected ${outcome.kind}`);
-  if (outcome.ignored === 1 && outcome.bounces.length === 0) return 'ignored';
-  return outcome.bounces[0] as BounceInput;
+  return bounceOrIgnored(await handle(signed(body)));
 }
 
 function bounced(bounce: Json): Json {
@@ -112,19 +110,7 @@ const EXAMPLES: Record<string, Json> = {
   },
 };
 
-describe('resendProvider: the mapping table', () => {
-  it('has one example per row and no example without a row', () => {
-    expect(Object.keys(EXAMPLES).sort()).toEqual(resendMapping.map((r) => r.event).sort());
-  });
-
-  for (const row of resendMapping) {
-    it(`${row.event} -> ${row.type}${row.reason ? ` ${row.reason}` : ''}`, async () => {
-      const result = await mapped(EXAMPLES[row.event] as Json);
-      if (row.type === 'ignored') expect(result).toBe('ignored');
-      else expect(result).toMatchObject({ type: row.type, reason: row.reason });
-    });
-  }
-});
+describeMappingExamples('resendProvider: the mapping table', resendMapping, EXAMPLES, mapped);
 
 describe('resendProvider: mapping', () => {
   it('maps a bounce with its time, correlation from tags and the svix-id as key', async () => {

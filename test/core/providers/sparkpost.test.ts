@@ -1,59 +1,36 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isHardReason } from '../../../lambdas/core/bounces/reasons.js';
 import { UnauthenticatedError, ValidationError } from '../../../lambdas/core/errors.js';
-import type { ProviderOutcome } from '../../../lambdas/core/providers/provider.js';
 import {
   SPARKPOST_BOUNCE_CLASSES,
   SPARKPOST_MAPPING,
   type SparkpostConfig,
   sparkpostProvider,
 } from '../../../lambdas/core/providers/sparkpost.js';
+import { providerCalls } from '../../support/provider-calls.js';
+import { basicAuth, CAMPAIGN, providerFixtures, SUBSCRIBER } from '../../support/provider-fixtures.js';
 
-import { FakeClock } from '../../support/fakes.js';
-
-const DEPS = { clock: new FakeClock(), certificates: { load: async () => '' } };
-const FIXTURES = join(import.meta.dirname, '../../fixtures/providers/sparkpost');
 const USER = 'sparkpost-hook';
 const PASSWORD = 'c0rrect horse battery staple';
-const CAMPAIGN = '6f1c2b0e-4d3a-4c5b-9a8e-7d6c5b4a3f21';
-const SUBSCRIBER = '0b9d8c7e-6f5a-4e3d-8c2b-1a0f9e8d7c6b';
 
 type Json = Record<string, unknown>;
 
-function fixture(name: string): Buffer {
-  return readFileSync(join(FIXTURES, name));
-}
+const { fixture, jsonList } = providerFixtures('sparkpost');
 
 function batch(name = 'batch.json'): Json[] {
-  return JSON.parse(fixture(name).toString('utf8'));
+  return jsonList(name);
 }
 
 function messageEvent(element: Json): Json {
   return (element.msys as Json).message_event as Json;
 }
 
-function basic(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-}
-
 const CONFIG: SparkpostConfig = { enabled: true, username: USER, password: PASSWORD };
 
-async function handle(
-  body: Buffer | unknown[],
-  headers: Record<string, string | undefined> = { authorization: basic(USER, PASSWORD) },
-  config: SparkpostConfig = CONFIG,
-): Promise<ProviderOutcome> {
-  const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  return sparkpostProvider.handle({ rawBody, headers }, config, DEPS);
-}
-
-async function bounces(body: Buffer | unknown[]) {
-  const outcome = await handle(body);
-  if (outcome.kind !== 'events') throw new Error(`unexpected outcome ${outcome.kind}`);
-  return outcome;
-}
+const { handle, events: bounces } = providerCalls(sparkpostProvider, {
+  headers: { authorization: basicAuth(USER, PASSWORD) },
+  config: CONFIG,
+});
 
 /** The first event of the batch fixture with its class replaced. */
 function withClass(code: string): unknown[] {
@@ -216,7 +193,7 @@ describe('sparkpostProvider: mapping', () => {
 
   it('keeps the batch id header in meta', async () => {
     const outcome = await handle(fixture('bounce-spam-block.json'), {
-      authorization: basic(USER, PASSWORD),
+      authorization: basicAuth(USER, PASSWORD),
       'x-messagesystems-batch-id': 'batch-77',
     });
     expect(outcome.kind === 'events' && outcome.bounces[0]?.meta.batch_id).toBe('batch-77');
@@ -237,8 +214,8 @@ describe('sparkpostProvider: body', () => {
 describe('sparkpostProvider: credentials', () => {
   it.each([
     ['no header', {}],
-    ['a wrong password', { authorization: basic(USER, 'nope') }],
-    ['a wrong user', { authorization: basic('someone', PASSWORD) }],
+    ['a wrong password', { authorization: basicAuth(USER, 'nope') }],
+    ['a wrong user', { authorization: basicAuth('someone', PASSWORD) }],
     ['a bearer token', { authorization: `Bearer ${PASSWORD}` }],
   ])('refuses %s with a 401', async (_, headers) => {
     await expect(handle(fixture('batch.json'), headers)).rejects.toBeInstanceOf(UnauthenticatedError);
@@ -248,7 +225,7 @@ describe('sparkpostProvider: credentials', () => {
     ['a blank password', { ...CONFIG, password: '   ' }],
     ['a blank user name', { ...CONFIG, username: '' }],
   ])('never admits with %s configured, whatever is sent', async (_, config) => {
-    const headers = { authorization: basic(config.username, config.password) };
+    const headers = { authorization: basicAuth(config.username, config.password) };
     await expect(handle(fixture('batch.json'), headers, config)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
