@@ -1,16 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
-import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
-import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
-import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
 import { ImapMailboxClient } from '../../lambdas/adapters/imap/imap-mailbox-client.js';
-import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
-import { systemClock } from '../../lambdas/adapters/system-clock.js';
-import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import { recordBounce } from '../../lambdas/core/bounces/record-bounce.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import type { MailboxConnector } from '../../lambdas/core/mailbox/ports.js';
@@ -18,40 +8,9 @@ import { bouncesOf, scanMailbox } from '../../lambdas/core/mailbox/scan-mailbox.
 import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/settings/settings.js';
 import { Dovecot } from '../../test/support/dovecot.js';
 import { imapMailbox, popMailbox } from '../../test/support/pop-mailbox.js';
-import { ensureTable, localClientConfig, startDynalite } from '../local/local-dynamodb.js';
+import { corpus, MESSAGES, stores } from './scan-corpus.js';
 
-const MESSAGES = 1000;
 const ROUNDS = 3;
-const FIXTURES = join(import.meta.dirname, '../../test/fixtures/mail');
-const BOUNCES = ['dsn-two-recipients.eml', 'qmail.eml', 'exim.eml', 'postfix-no-report.eml', 'gmail.eml'];
-
-/** The same 1,000 bounces as the POP3 figure: fixtures with a fresh Message-ID and recipient each. */
-function corpus(): Buffer[] {
-  const sources = BOUNCES.filter((f) => readdirSync(FIXTURES).includes(f)).map((f) =>
-    readFileSync(join(FIXTURES, f), 'latin1'),
-  );
-  return Array.from({ length: MESSAGES }, (_, i) => {
-    const text = (sources[i % sources.length] as string)
-      .replace(/^Message-ID:.*$/im, `Message-ID: <bench-${i}@bench.test>`)
-      .replace(/@example\.(com|org|net)/gi, `+b${i}@example.$1`);
-    return Buffer.from(text, 'latin1');
-  });
-}
-
-async function stores() {
-  const ddb = await startDynalite();
-  const table = `bench-${Date.now()}`;
-  await ensureTable(ddb.endpoint, table);
-  const db = createDocumentClient(localClientConfig(ddb.endpoint));
-  const record = {
-    subscribers: new DynamoDbSubscriberStore(db, table),
-    bounces: new DynamoDbBounceStore(db, table, new CursorSigner(new MemorySecretStore())),
-    events: { publish: async () => undefined },
-    clock: systemClock,
-    ids: ulidIds(),
-  };
-  return { ddb, db, record, state: new DynamoDbMailboxState(db, table) };
-}
 
 type Protocol = 'imap' | 'pop';
 const settings = effectiveSettings({ enabled: true }, { actions: { hard: { action: 'none' } } });

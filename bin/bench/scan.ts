@@ -1,15 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CursorSigner } from '../../lambdas/adapters/cursor-signer.js';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
-import { DynamoDbBounceStore } from '../../lambdas/adapters/dynamodb/dynamodb-bounce-store.js';
-import { DynamoDbMailboxState } from '../../lambdas/adapters/dynamodb/dynamodb-mailbox-state.js';
-import { DynamoDbSubscriberStore } from '../../lambdas/adapters/dynamodb/dynamodb-subscriber-store.js';
-import { MemorySecretStore } from '../../lambdas/adapters/memory-secret-store.js';
 import { Pop3MailboxClient } from '../../lambdas/adapters/pop3/pop3-mailbox-client.js';
-import { systemClock } from '../../lambdas/adapters/system-clock.js';
-import { ulidIds } from '../../lambdas/adapters/ulid-ids.js';
 import { recordBounce } from '../../lambdas/core/bounces/record-bounce.js';
 import { parseBounce } from '../../lambdas/core/mail/parse-bounce.js';
 import { bouncesOf, scanMailbox } from '../../lambdas/core/mailbox/scan-mailbox.js';
@@ -17,39 +7,7 @@ import { effectiveSettings, type MailboxSettings } from '../../lambdas/core/sett
 import { Dovecot } from '../../test/support/dovecot.js';
 import { TEST_CERT } from '../../test/support/fake-pop3-server.js';
 import { popMailbox } from '../../test/support/pop-mailbox.js';
-import { ensureTable, localClientConfig, startDynalite } from '../local/local-dynamodb.js';
-
-const MESSAGES = 1000;
-const FIXTURES = join(import.meta.dirname, '../../test/fixtures/mail');
-const BOUNCES = ['dsn-two-recipients.eml', 'qmail.eml', 'exim.eml', 'postfix-no-report.eml', 'gmail.eml'];
-
-/** 1,000 bounces: the project's fixtures with a fresh Message-ID and recipient each, so none is a duplicate. */
-function corpus(): Buffer[] {
-  const sources = BOUNCES.filter((f) => readdirSync(FIXTURES).includes(f)).map((f) =>
-    readFileSync(join(FIXTURES, f), 'latin1'),
-  );
-  return Array.from({ length: MESSAGES }, (_, i) => {
-    const text = (sources[i % sources.length] as string)
-      .replace(/^Message-ID:.*$/im, `Message-ID: <bench-${i}@bench.test>`)
-      .replace(/@example\.(com|org|net)/gi, `+b${i}@example.$1`);
-    return Buffer.from(text, 'latin1');
-  });
-}
-
-async function stores() {
-  const ddb = await startDynalite();
-  const table = `bench-${Date.now()}`;
-  await ensureTable(ddb.endpoint, table);
-  const db = createDocumentClient(localClientConfig(ddb.endpoint));
-  const record = {
-    subscribers: new DynamoDbSubscriberStore(db, table),
-    bounces: new DynamoDbBounceStore(db, table, new CursorSigner(new MemorySecretStore())),
-    events: { publish: async () => undefined },
-    clock: systemClock,
-    ids: ulidIds(),
-  };
-  return { ddb, db, record, state: new DynamoDbMailboxState(db, table) };
-}
+import { corpus, MESSAGES, stores } from './scan-corpus.js';
 
 const ROUNDS = 5;
 
