@@ -20,6 +20,7 @@ import type { HttpEvent, HttpResult } from '../../lambdas/handlers/http/types.js
 import { createProviderWebhookHandler } from '../../lambdas/handlers/webhooks/provider-webhook.js';
 import { notification, TEST_CERT_PEM, TEST_TOPIC_ARN } from '../../test/support/sns-signer.js';
 import { webhookEvent } from './events.js';
+import { BASIC_SETTINGS, basicBuilders, basicRefusals } from './providers-basic.js';
 import { SIGNED_SETTINGS, signedBuilders } from './providers-signed.js';
 import { silenceHandlerLogs } from './silence.js';
 import { formatCount, formatMs, summarise, table } from './stats.js';
@@ -48,13 +49,6 @@ const SENDGRID = (() => {
 const POSTMARK_USER = 'postmark-hook';
 const POSTMARK_PASSWORD = 'c0rrect horse battery staple';
 const FORWARDEMAIL_KEY = 'a3f1c2d4e5b60718293a4b5c6d7e8f90';
-const SPARKPOST = { username: 'sparkpost-hook', password: 'sparkpost c0rrect horse battery' };
-const MAILJET = { username: 'mailjet-hook', password: 'mailjet c0rrect horse battery' };
-const BREVO = {
-  username: 'brevo-hook',
-  password: 'brevo c0rrect horse battery',
-  token: 'brevo-bearer-0123456789abcdef',
-};
 
 type Json = Record<string, unknown>;
 
@@ -66,9 +60,6 @@ const SES_MESSAGE = fixture('sns/ses/notification-bounce-permanent-dsn.json') as
 const SENDGRID_BATCH = fixture('providers/sendgrid/batch.json') as Json[];
 const POSTMARK_BOUNCE = fixture('providers/postmark/bounce-hard.json') as Json;
 const FORWARDEMAIL_REJECT = fixture('providers/forwardemail/reject-recipient.json') as Json;
-const SPARKPOST_BATCH = fixture('providers/sparkpost/batch.json') as { msys: Record<string, Json> }[];
-const MAILJET_GROUP = fixture('providers/mailjet/grouped.json') as Json[];
-const BREVO_BATCH = fixture('providers/brevo/batch.json') as Json[];
 
 function settings(): BounceSettings {
   return effectiveSettings(
@@ -79,9 +70,7 @@ function settings(): BounceSettings {
       sendgrid: { enabled: true, key: SENDGRID.base64 },
       postmark: { enabled: true, username: POSTMARK_USER, password: POSTMARK_PASSWORD },
       forwardemail: { enabled: true, key: FORWARDEMAIL_KEY },
-      sparkpost: { enabled: true, ...SPARKPOST },
-      mailjet: { enabled: true, ...MAILJET },
-      brevo: { enabled: true, ...BREVO },
+      ...BASIC_SETTINGS,
       ...SIGNED_SETTINGS,
     },
     undefined,
@@ -160,64 +149,9 @@ const BUILD: Partial<Record<string, Build>> = {
     const signature = createHmac('sha256', FORWARDEMAIL_KEY).update(rawBody).digest('hex');
     return { rawBody, headers: { 'content-type': 'application/json', 'x-webhook-signature': signature } };
   },
-  sparkpost(i, run) {
-    const batch = clone(SPARKPOST_BATCH).map((element, j) => {
-      for (const event of Object.values(element.msys)) {
-        event.event_id = `${run}-${i}-${j}`;
-        event.rcpt_to = recipient(event.rcpt_to, run, i % ADDRESSES);
-      }
-      return element;
-    });
-    return {
-      rawBody: Buffer.from(JSON.stringify(batch)),
-      headers: { 'content-type': 'application/json', authorization: basicAuth(SPARKPOST) },
-    };
-  },
-  mailjet(i, run) {
-    const group = clone(MAILJET_GROUP).map((event, j) => ({
-      ...event,
-      Message_GUID: `${run}-${i}-${j}`,
-      email: recipient(event.email, run, i % ADDRESSES),
-    }));
-    return {
-      rawBody: Buffer.from(JSON.stringify(group)),
-      headers: { 'content-type': 'application/json', authorization: basicAuth(MAILJET) },
-    };
-  },
-  brevo(i, run) {
-    const batch = clone(BREVO_BATCH).map((event, j) => ({
-      ...event,
-      'message-id': `<${run}-${i}-${j}@smtp-relay.example>`,
-      email: recipient(event.email, run, i % ADDRESSES),
-    }));
-    return {
-      rawBody: Buffer.from(JSON.stringify(batch)),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${BREVO.token}` },
-    };
-  },
+  ...basicBuilders(),
   ...signedBuilders(NOW_S),
 };
-
-function basicAuth(c: { username: string; password: string }): string {
-  return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
-}
-
-/**
- * Requests refused for a wrong credential, to show what verification alone costs a provider protected
- * only by a credential (the body is not read before it passes).
- */
-const REFUSE: Partial<Record<string, Build>> = {
-  sparkpost: (i, run) =>
-    withAuthorization(BUILD.sparkpost?.(i, run), basicAuth({ ...SPARKPOST, password: 'wrong' })),
-  mailjet: (i, run) =>
-    withAuthorization(BUILD.mailjet?.(i, run), basicAuth({ ...MAILJET, password: 'wrong' })),
-  brevo: (i, run) => withAuthorization(BUILD.brevo?.(i, run), 'Bearer wrong-token'),
-};
-
-function withAuthorization(req: ProviderRequest | undefined, authorization: string): ProviderRequest {
-  if (!req) throw new Error('no request builder');
-  return { ...req, headers: { ...req.headers, authorization } };
-}
 
 /** `handle` on requests it refuses: the median cost of a refusal, in microseconds. */
 async function runRefusals(
@@ -241,6 +175,9 @@ async function runRefusals(
   }
   return { provider: provider.name, samples, admitted };
 }
+
+/** Requests refused for a wrong credential: what verification alone costs a credential-only provider. */
+const REFUSE = basicRefusals();
 
 const PROVIDERS: readonly AnyProvider[] = REGISTRY.filter((p) => BUILD[p.name]);
 const UNMEASURED = REGISTRY.filter((p) => !BUILD[p.name]).map((p) => p.name);
